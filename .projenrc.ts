@@ -1,0 +1,89 @@
+import { awscdk, javascript } from 'projen';
+
+const CDK_VERSION = '2.245.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-vpc-peering-external',
+  description:
+    'Routes and Network ACL rules for a VPC peering connection with a third party (a SaaS VPC): ' +
+    'route the private app subnets to the external VPC and lock the peering down to the ports you choose.',
+  keywords: ['cdk', 'aws-cdk', 'awscdk', 'vpc', 'vpc-peering', 'network-acl', 'nacl', 'saas', 'peering'],
+  author: 'cdk-vpc-peering-external contributors',
+  authorAddress: 'maintainers@vpc-peering-external.invalid',
+  repositoryUrl: 'https://github.com/vpc-peering-external/cdk-vpc-peering-external.git',
+  license: 'Apache-2.0',
+  stability: 'experimental',
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  minNodeVersion: '20.16.0',
+  // The release tooling (commit-and-tag-version, publib) needs Node 22; local builds stay on Node 20.
+  workflowNodeVersion: '22.x',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // Pure-JS CIDR parsing, bundled into the package so jsii users in every language get it.
+  bundledDeps: ['ipaddr.js@^2.2.0'],
+  devDeps: ['fast-check@^4', 'aws-cdk@2.1148.1', 'cdk-nag@2.38.2'],
+
+  jestOptions: {
+    // By default projen runs jest with --updateSnapshot, which makes snapshot tests unable to fail.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/test/consumers/', '/test/deploy/'],
+    },
+  },
+  tsconfigDev: {
+    include: ['example/**/*.ts', 'scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  experimentalIntegRunner: true,
+
+  publishToPypi: {
+    distName: 'cdk-vpc-peering-external',
+    module: 'cdk_vpc_peering_external',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.vpcpeeringexternal',
+    mavenGroupId: 'io.github.vpcpeeringexternal',
+    mavenArtifactId: 'cdk-vpc-peering-external',
+  },
+  publishToGo: {
+    moduleName: 'github.com/vpc-peering-external/cdk-vpc-peering-external-go',
+  },
+
+  gitignore: ['cdk.out/', '*.cdk.out/', '.venv/', '__pycache__/', 'target/', '/test-reports/', '.ci-work/'],
+});
+
+// Pin the integ-runner packages (experimentalIntegRunner writes them as the literal version 'latest').
+project.deps.removeDependency('@aws-cdk/integ-runner');
+project.deps.removeDependency('@aws-cdk/integ-tests-alpha');
+project.addDevDeps('@aws-cdk/integ-runner@2.197.10', `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`);
+
+// No CDK tool may probe the EC2 instance-metadata address: there is no AWS account here.
+for (const [name, value] of Object.entries({
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
+  CDK_DISABLE_CLI_TELEMETRY: 'true',
+})) {
+  project.tasks.addEnvironment(name, value);
+}
+
+// The main job: synthesize the example app and print the routes and NACL rules it creates.
+project.addTask('example', {
+  description: 'Synthesize the example app (example/app.ts) and print the routes and Network ACL rules it creates',
+  steps: [
+    { exec: 'rm -rf example/cdk.out' },
+    { exec: 'ts-node --project tsconfig.dev.json example/app.ts' },
+    { exec: 'ts-node --project tsconfig.dev.json example/show.ts example/cdk.out' },
+  ],
+});
+
+project.eslint?.addLintPattern('example');
+project.eslint?.addLintPattern('scripts');
+
+project.synth();
