@@ -1,5 +1,2 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './vpc-peering-external-props';
+export * from './vpc-peering-external';

@@ -1,0 +1,40 @@
+import * as path from 'path';
+import { App, Aspects } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
+import { ImportedVpcExampleStack, NewVpcExampleStack } from './stacks';
+
+/**
+ * The example app. `npx projen example` synthesizes it into example/cdk.out and prints what it creates;
+ * `npx cdk deploy --app 'npx ts-node example/app.ts'` deploys it.
+ *
+ * Context `importedVpc` (JSON of ImportedVpcExampleStackProps) replaces the placeholder ids of the imported example.
+ */
+const app = new App({ outdir: process.env.CDK_OUTDIR ?? path.join(__dirname, 'cdk.out') });
+
+const newVpc = new NewVpcExampleStack(app, 'PeeringNewVpcExample');
+
+const importedContext = app.node.tryGetContext('importedVpc');
+const imported = new ImportedVpcExampleStack(app, 'PeeringImportedVpcExample', {
+  vpcId: 'vpc-0a1b2c3d4e5f60718',
+  vpcCidrBlock: '10.1.0.0/16',
+  availabilityZones: ['us-east-1a', 'us-east-1b'],
+  privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+  privateSubnetRouteTableIds: ['rtb-0bbbbbbbbbbbbbbb1', 'rtb-0bbbbbbbbbbbbbbb1'],
+  privateNetworkAclId: 'acl-0ccccccccccccccc1',
+  otherNetworkAclIds: ['acl-0ccccccccccccccc2'],
+  vpcPeeringConnectionId: 'pcx-0ddddddddddddddd1',
+  externalCidrBlocks: ['10.210.0.0/16', '10.211.0.0/16'],
+  ...(typeof importedContext === 'string' ? JSON.parse(importedContext) : importedContext ?? {}),
+});
+
+// cdk-nag's AwsSolutions pack flags every Network ACL entry (AwsSolutions-VPC3, "use NACLs sparingly"). These entries
+// are the point of the construct: they keep a third party's VPC out of everything but the replies and chosen ports.
+for (const stack of [newVpc, imported]) {
+  NagSuppressions.addStackSuppressions(stack, [{
+    id: 'AwsSolutions-VPC3',
+    reason: 'The Network ACL entries restrict a third-party VPC peering to chosen ports; security groups alone cannot deny a peer.',
+  }]);
+}
+Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+
+app.synth();

@@ -1,0 +1,153 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+
+/**
+ * Properties of a `VpcPeeringExternal`.
+ *
+ * Give the VPC, the id of the peering connection you accepted, the CIDR blocks of the external VPC and the traffic your
+ * private app subnets may open towards it. Everything else has a default that locks the peering down.
+ */
+export interface VpcPeeringExternalProps {
+  /**
+   * Your VPC: the accepter side of the peering connection.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The id of the VPC peering connection (`pcx-…`) that the third party requested and you accepted.
+   *
+   * CloudFormation cannot accept a peering request for a VPC you do not own: accept it first (console or
+   * `aws ec2 accept-vpc-peering-connection`), then pass its id here. A token (a `CfnParameter`, `Fn.importValue`) is fine.
+   *
+   * @see https://docs.aws.amazon.com/vpc/latest/peering/accept-vpc-peering-connection.html
+   */
+  readonly vpcPeeringConnectionId: string;
+
+  /**
+   * Every IPv4 CIDR block of the external VPC, secondary blocks included.
+   *
+   * Each gets a route in every route table of the selected subnets, and its own allow and deny rules.
+   * At least one of `externalCidrBlocks` and `externalIpv6CidrBlocks` is required.
+   *
+   * @default - no IPv4 routes or rules
+   */
+  readonly externalCidrBlocks?: string[];
+
+  /**
+   * Every IPv6 CIDR block of the external VPC.
+   *
+   * Each gets an IPv6 route (`DestinationIpv6CidrBlock`) in every route table of the selected subnets and IPv6 NACL
+   * entries (`Ipv6CidrBlock`) with the same policy as the IPv4 blocks. Your VPC must have IPv6.
+   *
+   * @default - no IPv6 routes or rules
+   */
+  readonly externalIpv6CidrBlocks?: string[];
+
+  /**
+   * The subnets that talk to the external VPC: the private app subnets.
+   *
+   * Their route tables get the routes to the external VPC; their Network ACLs get the allow rules.
+   *
+   * @default - { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * The connections the selected subnets may open towards the external VPC, for example
+   * `ec2.AclTraffic.tcpPort(443)`.
+   *
+   * Each becomes an egress allow rule per external CIDR block; the replies come back through an ingress allow on the
+   * ephemeral ports (`ephemeralPortRange`) for the same protocol. Touching or overlapping port ranges of one protocol
+   * are merged into one rule. At least one of `allowOutbound` and `allowInbound` is required.
+   *
+   * @default - the selected subnets may open no connection to the external VPC
+   */
+  readonly allowOutbound?: ec2.AclTraffic[];
+
+  /**
+   * The connections the external VPC may open to the selected subnets, for a SaaS that must reach into your VPC
+   * (a managed service reading your database, a webhook).
+   *
+   * Each becomes an ingress allow rule per external CIDR block; the replies go out through an egress allow to the
+   * external VPC's ephemeral ports (`ephemeralPortRange`) for the same protocol.
+   *
+   * @default - the external VPC may open no connection to the selected subnets
+   */
+  readonly allowInbound?: ec2.AclTraffic[];
+
+  /**
+   * The ephemeral port range that return traffic uses, in both directions.
+   *
+   * Clients pick their source port from it: Linux 32768-60999, Windows 49152-65535, ELB, NAT gateways and Lambda
+   * 1024-65535. Network ACLs are stateless, so the replies need their own allow rule.
+   *
+   * @default - { from: 1024, to: 65535 }
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/custom-network-acl.html#nacl-ephemeral-ports
+   */
+  readonly ephemeralPortRange?: ec2.AclPortRange;
+
+  /**
+   * The Network ACLs that get the allow rules (and the deny rules).
+   *
+   * @default - the Network ACLs of the selected subnets; subnets still on the VPC's default NACL share that one NACL.
+   * Required for imported subnets, which carry no NACL.
+   */
+  readonly networkAcls?: ec2.INetworkAcl[];
+
+  /**
+   * Further Network ACLs (public or data tiers, say) that get only the deny rules, so that the external VPC can reach
+   * nothing in their subnets.
+   *
+   * A NACL that is also in `networkAcls` (or is the NACL of a selected subnet) gets its deny rules once.
+   *
+   * @default - no further Network ACLs
+   */
+  readonly denyNetworkAcls?: ec2.INetworkAcl[];
+
+  /**
+   * Whether to deny all other traffic to and from the external VPC.
+   *
+   * With `false` only the allow rules are created, and whatever other rules the NACLs hold decide the rest (the
+   * default NACL allows everything).
+   *
+   * @default true
+   */
+  readonly blanketDeny?: boolean;
+
+  /**
+   * Whether to let ICMP "fragmentation needed" (IPv4 type 3 code 4) and ICMPv6 "packet too big" (type 2) in from the
+   * external VPC, ahead of the deny rules, so that path MTU discovery works.
+   *
+   * @default true
+   */
+  readonly allowPathMtuDiscovery?: boolean;
+
+  /**
+   * The lowest rule number this construct may use.
+   *
+   * Every entry the construct creates is numbered in `[firstRuleNumber, lastRuleNumber]`: the allow rules from the
+   * bottom of the band up, the deny rules from the top down. Keep the band below any broad allow rule of the NACLs
+   * (the default NACL allows everything at rule 100), or the deny rules are dead.
+   *
+   * @default 50
+   */
+  readonly firstRuleNumber?: number;
+
+  /**
+   * The highest rule number this construct may use.
+   *
+   * @default 99
+   */
+  readonly lastRuleNumber?: number;
+
+  /**
+   * The number of rules a Network ACL may hold per direction and address family: the AWS quota.
+   *
+   * The default quota is 20 and can be raised to at most 40. The construct counts its own rules plus those the NACL
+   * already holds that it can see (the default NACL's allow-all, other entries in this app) and fails at synth time
+   * when they do not fit.
+   *
+   * @default 20
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-nacls
+   */
+  readonly maxRulesPerNetworkAcl?: number;
+}
