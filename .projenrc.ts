@@ -89,5 +89,6 @@ project.addTask('example', {
 });
 
 project.eslint?.addLintPattern('example');
+project.eslint?.allowDevDeps('example/**');
 
 project.synth();

@@ -155,7 +155,12 @@ function checkSecurityGroups(stack: Stack, ctx: NeighbourContext): void {
       const from = Number(rule.FromPort ?? 0);
       const to = Number(rule.ToPort ?? 65535);
       const probe: PlannedEntry = {
-        acl: '', egress: false, ruleNumber: 0, action: 'allow', cidr: '', family: 'ipv4',
+        acl: '',
+        egress: false,
+        ruleNumber: 0,
+        action: 'allow',
+        cidr: '',
+        family: 'ipv4',
         traffic: { protocol, portRange: protocol === 6 || protocol === 17 ? { from, to } : undefined, reasons: [] },
       };
       const reachable = openIngress.find(o => trafficOverlaps(probe, o));

@@ -110,8 +110,13 @@ export function planNetworkAclEntries(input: PlanInput): PlannedEntry[] {
         acl, egress, ruleNumber: first + i, action: 'allow', traffic: a.traffic, cidr: a.cidr, family: a.family,
       }));
       denies.forEach((c, i) => entries.push({
-        acl, egress, ruleNumber: last - i, action: 'deny',
-        traffic: { protocol: Protocol.ALL, reasons: ['blanket deny'] }, cidr: c.cidr, family: c.family,
+        acl,
+        egress,
+        ruleNumber: last - i,
+        action: 'deny',
+        traffic: { protocol: Protocol.ALL, reasons: ['blanket deny'] },
+        cidr: c.cidr,
+        family: c.family,
       }));
     }
   }
