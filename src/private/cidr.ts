@@ -17,14 +17,17 @@ export function validateCidr(value: string, family: AddressFamily, where: string
   }
   const address = value.slice(0, slash);
   const prefix = value.slice(slash + 1);
+  if (family === 'ipv4' && ipaddr.IPv6.isValid(address)) {
+    fail('it is an IPv6 block: put it in externalIpv6CidrBlocks');
+  }
+  if (family === 'ipv6' && !address.includes(':') && ipaddr.IPv4.isValid(address)) {
+    fail('it is an IPv4 block: put it in externalCidrBlocks');
+  }
   const maxPrefix = family === 'ipv4' ? 32 : 128;
   if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > maxPrefix) {
     fail(`prefix length must be 0-${maxPrefix}`);
   }
   if (family === 'ipv4') {
-    if (ipaddr.IPv6.isValid(address)) {
-      fail('it is an IPv6 block: put it in externalIpv6CidrBlocks');
-    }
     const octets = address.split('.');
     if (octets.length !== 4 || octets.some(o => !/^\d{1,3}$/.test(o))) {
       fail('expected four decimal octets such as 10.200.0.0');
@@ -34,9 +37,6 @@ export function validateCidr(value: string, family: AddressFamily, where: string
       fail(`octet ${over} is over 255`);
     }
   } else {
-    if (ipaddr.IPv4.isValid(address) && address.includes('.') && !address.includes(':')) {
-      fail('it is an IPv4 block: put it in externalCidrBlocks');
-    }
     if (!ipaddr.IPv6.isValid(address) || address.includes('%')) {
       fail('the address is not an IPv6 address');
     }
