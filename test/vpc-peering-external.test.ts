@@ -161,7 +161,9 @@ describe('traffic', () => {
   });
 
   test('GIVEN allowInbound THEN an ingress allow for it and an egress allow for the replies on the ephemeral ports', () => {
-    const { template } = synthImported({ allowOutbound: [], allowInbound: [ec2.AclTraffic.tcpPort(5432)], ephemeralPortRange: { from: 32768, to: 60999 } });
+    const { template } = synthImported({
+      allowOutbound: [], allowInbound: [ec2.AclTraffic.tcpPort(5432)], ephemeralPortRange: { from: 32768, to: 60999 },
+    });
     expect(rows(template)).toEqual([
       ['"acl-0ccccccccccccccc1"', 'egress', 50, 'allow', 6, '32768-60999', '10.200.0.0/16'],
       ['"acl-0ccccccccccccccc1"', 'egress', 99, 'deny', -1, '*', '10.200.0.0/16'],
