@@ -95,7 +95,8 @@ describe('planNetworkAclEntries', () => {
 
 const portRange = fc.oneof(
   fc.integer({ min: 0, max: 65535 }).map(p => ({ from: p, to: p })),
-  fc.tuple(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 3000 })).map(([from, len]) => ({ from, to: Math.min(65535, from + len) })),
+  fc.tuple(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 3000 }))
+    .map(([from, len]) => ({ from, to: Math.min(65535, from + len) })),
 );
 const traffic = fc.record({ protocol: fc.constantFrom(TCP, UDP), portRange }).map(t => ({ ...t, reasons: ['r'] }) as Traffic);
 const ephemeral = fc.tuple(fc.integer({ min: 1, max: 60000 }), fc.integer({ min: 0, max: 65535 }))
