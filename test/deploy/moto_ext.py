@@ -660,12 +660,24 @@ def _resource_event(stack: Any, logical_id: str, resource_type: str, status: str
     ))
 
 
+def _resource_map_getitem(self: Any, key: str) -> Any:
+    # moto's map is lazy: reading an Output of a rolled-back stack would create its resources again
+    if self.__dict__.get("_ext_frozen") and key not in self._parsed_resources:
+        raise KeyError(key)
+    return _stock_getitem(self, key)
+
+
+_stock_getitem = parsing.ResourceMap.__getitem__
+
+
 def _stack_create_resources(self: Any) -> None:
     self.status = "CREATE_IN_PROGRESS"
     self.description = self.template_dict.get("Description")
     try:
         self.resource_map.create(self.template_dict)
     except StackOperationFailed as e:
+        self.resource_map._ext_frozen = True
+        self.output_map = parsing.OutputMap(self.resource_map, {"Resources": {}}, self.stack_id)  # no outputs
         _resource_event(self, e.logical_id, e.resource_type, "CREATE_FAILED", _error_text(e.cause))
         self._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=f"The following resource(s) failed to "
                                                                            f"create: [{e.logical_id}]. {e}")
@@ -735,6 +747,7 @@ def apply() -> None:
     parsing.ResourceMap._ext_creation_order = property(  # type: ignore[attr-defined]
         lambda self: self.__dict__.setdefault("_ext_order", [])
     )
+    parsing.ResourceMap.__getitem__ = _resource_map_getitem  # type: ignore[method-assign]
     parsing.ResourceMap.create = _resource_map_create  # type: ignore[method-assign]
     parsing.ResourceMap.update = _resource_map_update  # type: ignore[method-assign]
     parsing.ResourceMap.delete = _resource_map_delete  # type: ignore[method-assign]
