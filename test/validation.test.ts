@@ -94,8 +94,11 @@ describe('bad input is refused at synth time with a message that names the prop,
   test('an external CIDR overlapping a selected subnet of an imported VPC without vpcCidrBlock', () => {
     const { stack, acl } = importedVpcStack();
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'NoCidr', {
-      vpcId: 'vpc-1', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa9'],
-      privateSubnetRouteTableIds: ['rtb-1'], privateSubnetIpv4CidrBlocks: ['10.9.1.0/24'],
+      vpcId: 'vpc-1',
+      availabilityZones: ['us-east-1a'],
+      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa9'],
+      privateSubnetRouteTableIds: ['rtb-1'],
+      privateSubnetIpv4CidrBlocks: ['10.9.1.0/24'],
     });
     expect(() => new VpcPeeringExternal(stack, 'Peering', { vpc, networkAcls: [acl], ...BASE, externalCidrBlocks: ['10.9.0.0/16'] }))
       .toThrow("externalCidrBlocks[0] '10.9.0.0/16' overlaps the CIDR block of subnet 'subnet-0aaaaaaaaaaaaaaa9' (Test/NoCidr/PrivateSubnet1) 10.9.1.0/24");
