@@ -11,7 +11,7 @@
  * - `{ "kind": "example-imported", "stackName", "imported": ImportedVpcExampleStackProps }`: the example's
  *   `ImportedVpcExampleStack` itself.
  * - `{ "kind": "new" | "imported", "stackName", ... }`: the same stacks (same construct ids, so the same logical ids)
- *   with the construct's props taken from the variant: `allowOutbound` / `allowInbound` (traffic specs: "tcp:443",
+ *   with the construct's props taken from the variant: `externalIpv6CidrBlocks` ("imported" only), `allowOutbound` / `allowInbound` (traffic specs: "tcp:443",
  *   "tcp:1000-2000", "udp:53", "icmp:3:4", "all"), `externalCidrBlocks`, `blanketDeny`, and for "imported" the ids in
  *   `imported` (its `otherNetworkAclIds` order is the `denyNetworkAcls` order); `"peering": false` gives the new VPC
  *   without the construct.
@@ -29,6 +29,7 @@ interface Variant {
   readonly pcx?: string;
   readonly imported?: ImportedVpcExampleStackProps;
   readonly externalCidrBlocks?: string[];
+  readonly externalIpv6CidrBlocks?: string[];
   readonly allowOutbound?: string[];
   readonly allowInbound?: string[];
   readonly blanketDeny?: boolean;
@@ -97,6 +98,7 @@ function importedVpcStack(app: App, v: Variant): Stack {
     vpc,
     vpcPeeringConnectionId: p.vpcPeeringConnectionId,
     externalCidrBlocks: v.externalCidrBlocks ?? p.externalCidrBlocks,
+    ...(v.externalIpv6CidrBlocks ? { externalIpv6CidrBlocks: v.externalIpv6CidrBlocks } : {}),
     allowOutbound: (v.allowOutbound ?? ['tcp:5432']).map(traffic),
     allowInbound: (v.allowInbound ?? ['tcp:8443']).map(traffic),
     networkAcls: [ec2.NetworkAcl.fromNetworkAclId(stack, 'PrivateAcl', p.privateNetworkAclId)],

@@ -118,12 +118,14 @@ class World:
 
         self.their_vpc = self.their_ec2.create_vpc(CidrBlock=THEIR_CIDRS[0])["Vpc"]["VpcId"]
         self.their_ec2.associate_vpc_cidr_block(VpcId=self.their_vpc, CidrBlock=THEIR_CIDRS[1])
+        self.their_ipv6 = self.their_ec2.associate_vpc_cidr_block(
+            VpcId=self.their_vpc, AmazonProvidedIpv6CidrBlock=True)["Ipv6CidrBlockAssociation"]["Ipv6CidrBlock"]
         assert self.their_vpc not in {v["VpcId"] for v in self.ec2.describe_vpcs()["Vpcs"]}, "not a second account"
 
         # our existing VPC: two private subnets sharing one route table, a private NACL and two other tiers' NACLs,
         # each allowing everything at rule 100 in both directions
         ec2 = self.ec2
-        self.vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+        self.vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
         igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
         ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=self.vpc)
         subnet = lambda cidr, az: ec2.create_subnet(VpcId=self.vpc, CidrBlock=cidr, AvailabilityZone=az)[  # noqa
@@ -193,6 +195,13 @@ def imported_sequence(w: World) -> list[tuple[str, dict[str, Any]]]:
                                               "allowOutbound": ["tcp:5432", "tcp:443", "udp:53", "icmp:8:0"],
                                               "allowInbound": ["tcp:8443", "tcp:443"],
                                               "externalCidrBlocks": THEIR_CIDRS}),
+        ("IPv6 CIDR added", {**base, "imported": w.imported_props([w.data_acl, w.public_acl]),
+                             "allowOutbound": ["tcp:5432", "tcp:443", "udp:53", "icmp:8:0"],
+                             "allowInbound": ["tcp:8443", "tcp:443"], "externalCidrBlocks": THEIR_CIDRS,
+                             "externalIpv6CidrBlocks": [w.their_ipv6]}),
+        ("IPv4 CIDR removed", {**base, "imported": w.imported_props([w.data_acl, w.public_acl]),
+                               "allowOutbound": ["tcp:5432", "tcp:443"], "allowInbound": ["tcp:8443"],
+                               "externalCidrBlocks": THEIR_CIDRS[1:], "externalIpv6CidrBlocks": [w.their_ipv6]}),
     ]
 
 
@@ -243,7 +252,7 @@ class TestImportedVpc:
             w.public_acl]
         assert (THEIR_CIDRS[0], w.pcx_imported) in vpc_state(w.ec2, w.vpc)["routes"][w.private_rtb]
 
-    @pytest.mark.parametrize("step", range(8))
+    @pytest.mark.parametrize("step", range(10))
     def test_update(self, world: World, step: int) -> None:
         s = self.state
         if "steps" not in s:
