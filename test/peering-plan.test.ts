@@ -83,7 +83,8 @@ describe('planNetworkAclEntries', () => {
   });
 
   test('the quota counts per NACL, direction and family, with what the NACL already holds', () => {
-    const entries = planNetworkAclEntries(input({ allowOutbound: [1, 3, 5].map(p => ({ protocol: TCP, portRange: { from: p, to: p }, reasons: [] })) }));
+    const allowOutbound = [1, 3, 5].map(p => ({ protocol: TCP, portRange: { from: p, to: p }, reasons: [] }));
+    const entries = planNetworkAclEntries(input({ allowOutbound }));
     // egress: 3 allows + 1 deny = 4; ingress: reply + PMTU + deny = 3.
     expect(quotaViolations(entries, () => ({ ipv4: 0, ipv6: 0 }), 4, a => a)).toEqual([]);
     expect(quotaViolations(entries, () => ({ ipv4: 1, ipv6: 0 }), 4, a => a)).toHaveLength(1);
