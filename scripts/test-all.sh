@@ -25,7 +25,12 @@ stage() {
 # Stages whose tests are counted from their own JUnit report are recorded as one more stage line each, so that a
 # crash before any report is written still shows as a failure.
 stage "build (compile, API.md, jest, eslint, integ snapshots)" npx projen build
-stage "no generated file out of date (self-mutation)" git diff --exit-code --stat -- . ':(exclude)test-reports'
+unchanged_tree() {
+  local changes
+  changes=$(git status --porcelain --untracked-files=all)
+  [ -z "$changes" ] || { echo "the build changed or added files that must be committed:"; echo "$changes"; return 1; }
+}
+stage "no generated file out of date (self-mutation)" unchanged_tree
 stage "example app synthesizes" npx projen example
 if [ -f test/consumers/run.sh ]; then
   stage "python, java and go consumer packages" bash test/consumers/run.sh
