@@ -6,7 +6,7 @@ import { App, Annotations as CoreAnnotations, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE } from './fixtures';
-import { VpcPeeringExternal } from '../src';
+import { PeeringWarnings, VpcPeeringExternal } from '../src';
 
 function setup() {
   const app = new App();
@@ -70,7 +70,7 @@ describe('entries numbered below ours that decide the external traffic first', (
     const { stack, vpc, appAcl } = setup();
     new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
     const entry = appAcl.addEntry('AllowAll', { ruleNumber: 10, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.INGRESS });
-    CoreAnnotations.of(entry).acknowledgeWarning('cdk-vpc-peering-external:shadowedByLowerRule', 'on purpose');
+    CoreAnnotations.of(entry).acknowledgeWarning(PeeringWarnings.SHADOWED_BY_LOWER_RULE, 'on purpose');
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('shadowedByLowerRule'));
   });
 });

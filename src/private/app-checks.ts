@@ -10,12 +10,8 @@ import { IConstruct } from 'constructs';
 import { AddressFamily, cidrsOverlap } from './cidr';
 import { describeEntry, ExistingRuleCount, PlannedEntry, quotaViolations } from './peering-plan';
 import { Protocol } from './traffic';
+import { PeeringWarnings } from '../warnings';
 
-/** Ids of the warnings this library emits; acknowledge them with `Annotations.of(scope).acknowledgeWarning(id)`. */
-export const WARNING_IDS = {
-  shadowed: 'cdk-vpc-peering-external:shadowedByLowerRule',
-  openSecurityGroup: 'cdk-vpc-peering-external:securityGroupOpenToAnywhere',
-} as const;
 
 interface OwnEntry {
   readonly resource: ec2.CfnNetworkAclEntry;
@@ -64,7 +60,7 @@ export function checkNeighbours(self: IConstruct, ctx: NeighbourContext): string
     }
     const shadowed = ctx.entries.find(o => decidesFirst(p, o.planned));
     if (shadowed) {
-      Annotations.of(n.resource).addWarningV2(WARNING_IDS.shadowed,
+      Annotations.of(n.resource).addWarningV2(PeeringWarnings.SHADOWED_BY_LOWER_RULE,
         `Rule ${describeEntry(p)} of Network ACL ${ctx.aclName(p.acl)} is evaluated before ${describeEntry(shadowed.planned)} ` +
         `of ${shadowed.resource.node.path} and decides that traffic first, so the peering rule never applies. ` +
         'Number the peering rules below it (firstRuleNumber/lastRuleNumber) or renumber this entry.');
@@ -174,7 +170,7 @@ function checkSecurityGroups(stack: Stack, ctx: NeighbourContext): void {
       };
       const reachable = openIngress.find(o => trafficOverlaps(probe, o));
       if (reachable) {
-        Annotations.of(c).addWarningV2(WARNING_IDS.openSecurityGroup,
+        Annotations.of(c).addWarningV2(PeeringWarnings.SECURITY_GROUP_OPEN_TO_ANYWHERE,
           `Security group ${c.node.path} allows ${String(rule.ipProtocol)} ${from}-${to} from ${rule.cidrIp ?? rule.cidrIpv6}, ` +
           `and the Network ACLs let the external VPC in on ${describeEntry(reachable)}: "anywhere" now includes the ` +
           'third party. Allow only the security groups or CIDR blocks you trust.');
