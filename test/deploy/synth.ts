@@ -4,9 +4,8 @@
  *   npx ts-node --project test/tsconfig.json test/deploy/synth.ts <outdir> <variants-json>
  *
  * `<variants-json>` is a JSON array (or a file holding one) of variants; each becomes one stack, written by a plain
- * `app.synth()` to `<outdir>/<stackName>.template.json`, or, for a variant with `"assembly": "<dir>"`, into its own cloud
- * assembly `<outdir>/<dir>/` (one app per distinct `assembly`, so two assemblies may hold the same stack name: what
- * `cdk deploy --app <dir>` takes):
+ * `app.synth()` of an app of its own, its template copied to `<outdir>/<stackName>.template.json`, or, for a variant
+ * with `"assembly": "<dir>"`, kept as the cloud assembly `<outdir>/<dir>/` (what `cdk deploy --app <dir>` takes):
  *
  * - `{ "kind": "example-new", "stackName", "pcx" }`: the example's `NewVpcExampleStack` itself, with its routes pointed
  *   at the real peering connection (the class hard-codes a placeholder pcx id).
@@ -120,13 +119,11 @@ function main(): void {
   }
   const parsed = JSON.parse(fs.existsSync(spec) ? fs.readFileSync(spec, 'utf-8') : spec);
   const variants: Variant[] = Array.isArray(parsed) ? parsed : [parsed];
-  const apps = new Map<string, App>();
+  // One app per variant: the variants are one stack at different times, not stacks of one app (in one app the
+  // construct's app-wide checks would rightly see them all writing to the same NACLs).
   for (const v of variants) {
-    const dir = v.assembly ?? '';
-    if (!apps.has(dir)) {
-      apps.set(dir, new App({ outdir: path.join(outdir, dir) }));
-    }
-    const app = apps.get(dir)!;
+    const appDir = path.join(outdir, v.assembly ?? path.join('.apps', v.stackName));
+    const app = new App({ outdir: appDir });
     switch (v.kind) {
       case 'example-new': {
         const stack = new NewVpcExampleStack(app, v.stackName);
@@ -146,8 +143,12 @@ function main(): void {
       default:
         throw new Error(`unknown kind ${(v as Variant).kind}`);
     }
+    app.synth();
+    if (!v.assembly) {
+      const template = `${v.stackName}.template.json`;
+      fs.copyFileSync(path.join(appDir, template), path.join(outdir, template));
+    }
   }
-  apps.forEach(app => app.synth());
 }
 
 main();
