@@ -1,0 +1,85 @@
+"""Consumer test: a Python CDK app that uses the built wheel of cdk-vpc-peering-external, as a user would.
+
+It rebuilds the example stack (``NewVpcExampleStack`` in example/stacks.ts) in Python and checks that the template
+equals the one the TypeScript example synthesizes (written by test/consumers/reference.ts), and that a bad input
+fails with an error that names the prop.
+"""
+import json
+import os
+from pathlib import Path
+
+import pytest
+from aws_cdk import App, Stack, assertions
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from cdk_vpc_peering_external import VpcPeeringExternal
+
+from template_diff import template_diff
+
+REFERENCE = Path(os.environ.get(
+    "CONSUMER_REFERENCE_TEMPLATE",
+    Path(__file__).resolve().parent.parent / ".ci-work" / "reference.json",
+))
+
+
+class NewVpcExampleStack(Stack):
+    """The Python twin of NewVpcExampleStack (example/stacks.ts). ``overrides`` replaces props, for the error tests."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, overrides=None, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        vpc = ec2.Vpc(self, "Vpc",
+            ip_addresses=ec2.IpAddresses.cidr("10.0.0.0/16"),
+            max_azs=2,
+            nat_gateways=1,
+            flow_logs={
+                "all": ec2.FlowLogOptions(
+                    destination=ec2.FlowLogDestination.to_cloud_watch_logs(
+                        logs.LogGroup(self, "FlowLogs", retention=logs.RetentionDays.ONE_MONTH),
+                    ),
+                ),
+            },
+        )
+
+        props = dict(
+            vpc=vpc,
+            vpc_peering_connection_id="pcx-0123456789abcdef0",
+            external_cidr_blocks=["10.200.0.0/16"],
+            allow_outbound=[ec2.AclTraffic.tcp_port(443), ec2.AclTraffic.tcp_port(9200)],
+        )
+        props.update(overrides or {})
+        self.peering = VpcPeeringExternal(self, "Elasticsearch", **props)
+
+
+def synth(tmp_path, **overrides) -> dict:
+    app = App(outdir=str(tmp_path / "cdk.out"))
+    stack = NewVpcExampleStack(app, "PeeringNewVpcExample", overrides=overrides)
+    return assertions.Template.from_stack(stack).to_json()
+
+
+def test_template_equals_typescript_example(tmp_path):
+    assert REFERENCE.is_file(), f"no reference template at {REFERENCE}: run test/consumers/run.sh (or reference.ts)"
+    expected = json.loads(REFERENCE.read_text())
+    actual = synth(tmp_path)
+    (tmp_path / "python-template.json").write_text(json.dumps(actual, indent=2))
+
+    differences = template_diff(expected, actual)
+    assert not differences, (
+        f"the Python template differs from the TypeScript example's ({REFERENCE}) in {len(differences)} places:\n  "
+        + "\n  ".join(differences[:60])
+    )
+    assert any(r["Type"] == "AWS::EC2::NetworkAclEntry" for r in actual["Resources"].values())
+
+
+@pytest.mark.parametrize("prop, overrides", [
+    ("vpcPeeringConnectionId", {"vpc_peering_connection_id": "abc"}),
+    ("externalCidrBlocks", {"external_cidr_blocks": ["10.0.0.0/33"]}),
+])
+def test_bad_input_names_the_prop(tmp_path, prop, overrides):
+    # jsii re-raises the construct's JavaScript error in Python (as a RuntimeError/JSIIError).
+    with pytest.raises(Exception) as caught:
+        synth(tmp_path, **overrides)
+    message = str(caught.value)
+    assert prop in message, f"the error should name {prop}: {type(caught.value).__name__}: {message}"
