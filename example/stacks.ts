@@ -89,7 +89,7 @@ export class ImportedVpcExampleStack extends Stack {
       allowOutbound: [ec2.AclTraffic.tcpPort(5432)],
       allowInbound: [ec2.AclTraffic.tcpPort(8443)],
       networkAcls: [ec2.NetworkAcl.fromNetworkAclId(this, 'PrivateAcl', props.privateNetworkAclId)],
-      denyNetworkAcls: props.otherNetworkAclIds.map((id, i) => ec2.NetworkAcl.fromNetworkAclId(this, `OtherAcl${i}`, id)),
+      denyNetworkAcls: props.otherNetworkAclIds.map((aclId, i) => ec2.NetworkAcl.fromNetworkAclId(this, `OtherAcl${i}`, aclId)),
     });
   }
 }

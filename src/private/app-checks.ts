@@ -1,0 +1,175 @@
+/**
+ * Checks that need the whole stack, run at synth time (`node.addValidation`): other Network ACL entries in the same
+ * NACLs (a rule number taken twice fails the deploy; a lower-numbered entry that decides the external traffic first
+ * makes our rules dead), the quota with those entries counted, and security groups open to "anywhere", which now
+ * includes the external VPC.
+ */
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+import { AddressFamily, cidrsOverlap } from './cidr';
+import { describeEntry, ExistingRuleCount, PlannedEntry, quotaViolations } from './peering-plan';
+import { Protocol } from './traffic';
+
+/** Ids of the warnings this library emits; acknowledge them with `Annotations.of(scope).acknowledgeWarning(id)`. */
+export const WARNING_IDS = {
+  shadowed: 'cdk-vpc-peering-external:shadowedByLowerRule',
+  openSecurityGroup: 'cdk-vpc-peering-external:securityGroupOpenToAnywhere',
+} as const;
+
+interface OwnEntry {
+  readonly resource: ec2.CfnNetworkAclEntry;
+  readonly planned: PlannedEntry;
+}
+
+export interface NeighbourContext {
+  readonly entries: OwnEntry[];
+  readonly aclName: (acl: string) => string;
+  readonly existingRules: (acl: string, egress: boolean) => ExistingRuleCount;
+  readonly maxRules: number;
+  readonly vpc: ec2.IVpc;
+}
+
+/** A foreign NACL entry, resolved. */
+interface Neighbour {
+  readonly resource: ec2.CfnNetworkAclEntry;
+  readonly planned: PlannedEntry;
+}
+
+export function checkNeighbours(self: IConstruct, ctx: NeighbourContext): string[] {
+  const stack = Stack.of(self);
+  const ours = new Set<IConstruct>(ctx.entries.map(e => e.resource));
+  const ourAcls = new Set(ctx.entries.map(e => e.planned.acl));
+  const neighbours: Neighbour[] = [];
+  for (const c of stack.node.findAll()) {
+    if (c instanceof ec2.CfnNetworkAclEntry && !ours.has(c)) {
+      const planned = resolveEntry(stack, c);
+      if (planned && ourAcls.has(planned.acl)) {
+        neighbours.push({ resource: c, planned });
+      }
+    }
+  }
+
+  const errors: string[] = [];
+  for (const n of neighbours) {
+    const p = n.planned;
+    const taken = ctx.entries.find(o => o.planned.acl === p.acl && o.planned.egress === p.egress && o.planned.ruleNumber === p.ruleNumber);
+    if (taken) {
+      errors.push(
+        `${n.resource.node.path} takes ${p.egress ? 'egress' : 'ingress'} rule number ${p.ruleNumber} of Network ACL ` +
+        `${ctx.aclName(p.acl)}, which ${taken.resource.node.path} uses too; the deploy would fail with ` +
+        'NetworkAclEntryAlreadyExists. Give one of them another number (firstRuleNumber/lastRuleNumber set the band of this construct)',
+      );
+      continue;
+    }
+    const shadowed = ctx.entries.find(o => decidesFirst(p, o.planned));
+    if (shadowed) {
+      Annotations.of(n.resource).addWarningV2(WARNING_IDS.shadowed,
+        `Rule ${describeEntry(p)} of Network ACL ${ctx.aclName(p.acl)} is evaluated before ${describeEntry(shadowed.planned)} ` +
+        `of ${shadowed.resource.node.path} and decides that traffic first, so the peering rule never applies. ` +
+        'Number the peering rules below it (firstRuleNumber/lastRuleNumber) or renumber this entry.');
+    }
+  }
+
+  const all = [...ctx.entries.map(e => e.planned), ...neighbours.map(n => n.planned)];
+  errors.push(...quotaViolations(all, ctx.existingRules, ctx.maxRules, ctx.aclName)
+    .map(m => `${m} (counting the other entries of this stack in that NACL)`));
+
+  checkSecurityGroups(stack, ctx);
+  return errors;
+}
+
+/** Whether `theirs`, numbered lower, matches some of the traffic of `ours` with the opposite action. */
+function decidesFirst(theirs: PlannedEntry, ours: PlannedEntry): boolean {
+  if (theirs.acl !== ours.acl || theirs.egress !== ours.egress || theirs.family !== ours.family) {
+    return false;
+  }
+  if (theirs.ruleNumber >= ours.ruleNumber || theirs.action === ours.action) {
+    return false;
+  }
+  if (Token.isUnresolved(theirs.cidr) || Token.isUnresolved(ours.cidr) || !cidrsOverlap(theirs.cidr, ours.cidr)) {
+    return false;
+  }
+  return trafficOverlaps(theirs, ours);
+}
+
+function trafficOverlaps(a: PlannedEntry, b: PlannedEntry): boolean {
+  const [ta, tb] = [a.traffic, b.traffic];
+  if (ta.protocol === Protocol.ALL || tb.protocol === Protocol.ALL) {
+    return true;
+  }
+  if (ta.protocol !== tb.protocol) {
+    return false;
+  }
+  if (ta.portRange && tb.portRange) {
+    return ta.portRange.from <= tb.portRange.to && tb.portRange.from <= ta.portRange.to;
+  }
+  return true;
+}
+
+function resolveEntry(stack: Stack, e: ec2.CfnNetworkAclEntry): PlannedEntry | undefined {
+  const r = (v: unknown) => stack.resolve(v);
+  const ruleNumber = Number(r(e.ruleNumber));
+  const egress = [true, 'true'].includes(r(e.egress) as never);
+  const action = String(r(e.ruleAction)).toLowerCase() === 'deny' ? 'deny' : 'allow';
+  const cidr = r(e.ipv6CidrBlock ?? e.cidrBlock);
+  const portRange = r(e.portRange) as { from?: number; to?: number } | undefined;
+  if (!Number.isInteger(ruleNumber) || typeof cidr !== 'string') {
+    return undefined;
+  }
+  const family: AddressFamily = e.ipv6CidrBlock !== undefined ? 'ipv6' : 'ipv4';
+  return {
+    acl: JSON.stringify(r(e.networkAclId)),
+    egress,
+    ruleNumber,
+    action,
+    cidr,
+    family,
+    traffic: {
+      protocol: Number(r(e.protocol)),
+      portRange: portRange && portRange.from !== undefined && portRange.to !== undefined
+        ? { from: Number(portRange.from), to: Number(portRange.to) } : undefined,
+      reasons: [],
+    },
+  };
+}
+
+/**
+ * Warns about security groups of the VPC that let "anywhere" (0.0.0.0/0, ::/0) in on ports the NACLs leave open to
+ * the external VPC: "anywhere" now includes the third party.
+ */
+function checkSecurityGroups(stack: Stack, ctx: NeighbourContext): void {
+  const vpcKey = JSON.stringify(stack.resolve(ctx.vpc.vpcId));
+  const openIngress = ctx.entries.filter(e => !e.planned.egress && e.planned.action === 'allow').map(e => e.planned);
+  for (const c of stack.node.findAll()) {
+    if (!(c instanceof ec2.CfnSecurityGroup) || JSON.stringify(stack.resolve(c.vpcId)) !== vpcKey) {
+      continue;
+    }
+    const rules = (stack.resolve(c.securityGroupIngress) ?? []) as Array<Record<string, unknown>>;
+    for (const rule of Array.isArray(rules) ? rules : []) {
+      const anywhere = rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0';
+      if (!anywhere) {
+        continue;
+      }
+      const protocol = String(rule.IpProtocol) === '-1' ? -1 : ({ tcp: 6, udp: 17, icmp: 1 } as Record<string, number>)[String(rule.IpProtocol)] ?? Number(rule.IpProtocol);
+      const from = Number(rule.FromPort ?? 0);
+      const to = Number(rule.ToPort ?? 65535);
+      const probe: PlannedEntry = {
+        acl: '',
+        egress: false,
+        ruleNumber: 0,
+        action: 'allow',
+        cidr: '',
+        family: 'ipv4',
+        traffic: { protocol, portRange: protocol === 6 || protocol === 17 ? { from, to } : undefined, reasons: [] },
+      };
+      const reachable = openIngress.find(o => trafficOverlaps(probe, o));
+      if (reachable) {
+        Annotations.of(c).addWarningV2(WARNING_IDS.openSecurityGroup,
+          `Security group ${c.node.path} allows ${String(rule.IpProtocol)} ${from}-${to} from ${rule.CidrIp ?? rule.CidrIpv6}, ` +
+          `and the Network ACLs let the external VPC in on ${describeEntry(reachable)}: "anywhere" now includes the ` +
+          'third party. Allow only the security groups or CIDR blocks you trust.');
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import * as ipaddr from 'ipaddr.js';
+
+/** An address family, as AWS counts NACL rules and routes: separately for IPv4 and IPv6. */
+export type AddressFamily = 'ipv4' | 'ipv6';
+
+/**
+ * Checks that `value` is a CIDR block of the given family in the form EC2 accepts (no host bits set) and returns it.
+ * Throws an error that names the prop (`where`), shows the value and says how to fix it.
+ */
+export function validateCidr(value: string, family: AddressFamily, where: string): string {
+  const fail = (why: string): never => {
+    throw new Error(`${where} '${value}' is not a valid ${family === 'ipv4' ? 'IPv4' : 'IPv6'} CIDR block (${why})`);
+  };
+  const slash = value.indexOf('/');
+  if (slash < 0) {
+    fail(`no prefix length: write it as ${family === 'ipv4' ? '10.200.0.0/16' : '2600:1f18:abcd::/56'}`);
+  }
+  const address = value.slice(0, slash);
+  const prefix = value.slice(slash + 1);
+  if (family === 'ipv4' && ipaddr.IPv6.isValid(address)) {
+    fail('it is an IPv6 block: put it in externalIpv6CidrBlocks');
+  }
+  if (family === 'ipv6' && !address.includes(':') && ipaddr.IPv4.isValid(address)) {
+    fail('it is an IPv4 block: put it in externalCidrBlocks');
+  }
+  const maxPrefix = family === 'ipv4' ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > maxPrefix) {
+    fail(`prefix length must be 0-${maxPrefix}`);
+  }
+  if (family === 'ipv4') {
+    const octets = address.split('.');
+    if (octets.length !== 4 || octets.some(o => !/^\d{1,3}$/.test(o))) {
+      fail('expected four decimal octets such as 10.200.0.0');
+    }
+    const over = octets.find(o => Number(o) > 255);
+    if (over !== undefined) {
+      fail(`octet ${over} is over 255`);
+    }
+  } else {
+    if (!ipaddr.IPv6.isValid(address) || address.includes('%')) {
+      fail('the address is not an IPv6 address');
+    }
+  }
+  const network = (family === 'ipv4' ? ipaddr.IPv4 : ipaddr.IPv6).networkAddressFromCIDR(value).toString();
+  const given = ipaddr.parse(address).toString();
+  if (network !== given) {
+    fail(`host bits are set: the network is ${network}/${prefix}`);
+  }
+  return value;
+}
+
+/** Whether two CIDR blocks of one family share any address. Blocks of different families never overlap. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const [addrA, lenA] = ipaddr.parseCIDR(a);
+  const [addrB, lenB] = ipaddr.parseCIDR(b);
+  if (addrA.kind() !== addrB.kind()) {
+    return false;
+  }
+  return lenA <= lenB ? addrB.match(addrA, lenA) : addrA.match(addrB, lenB);
+}
+
+/** The family of a (valid) CIDR block. */
+export function cidrFamily(cidr: string): AddressFamily {
+  return ipaddr.parseCIDR(cidr)[0].kind() === 'ipv4' ? 'ipv4' : 'ipv6';
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'crypto';
+import { IResolvable, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * Names of values that may be tokens, stable from one synth to the next.
+ *
+ * A token's string (`${Token[TOKEN.123]}`) changes whenever constructs are added, and several tokens can name the same
+ * thing (each subnet of a new VPC carries its own token for the one default NACL). What the token resolves to
+ * (`{"Ref": "VpcPrivateSubnet1RouteTableBE8A6027"}`, `"rtb-0abc"`) is stable, so keys and construct ids are made from
+ * the resolved value.
+ */
+export class ResolvedNames {
+  private readonly stack: Stack;
+  private readonly names = new Map<string, string>();
+
+  constructor(scope: IConstruct) {
+    this.stack = Stack.of(scope);
+  }
+
+  /** What the value resolves to in this stack (a literal string or a CloudFormation intrinsic). */
+  public resolve(value: string | IResolvable): unknown {
+    return this.stack.resolve(value);
+  }
+
+  /** A key that is equal for two values exactly when they resolve to the same thing in this stack. */
+  public key(value: string | IResolvable): string {
+    return JSON.stringify(this.resolve(value));
+  }
+
+  /**
+   * A readable name for construct ids: the literal value (`acl-0abc`), the logical id a `Ref` names, the logical id
+   * and attribute of a `GetAtt`, or a short hash of anything else. Two values with different keys get different names.
+   */
+  public name(value: string | IResolvable): string {
+    const key = this.key(value);
+    const known = this.names.get(key);
+    if (known) {
+      return known;
+    }
+    let name = readableName(this.stack.resolve(value)) ?? `H${hash(key)}`;
+    if ([...this.names.values()].includes(name)) {
+      name = `${name}-${hash(key)}`;
+    }
+    this.names.set(key, name);
+    return name;
+  }
+}
+
+function readableName(resolved: unknown): string | undefined {
+  if (typeof resolved === 'string') {
+    return resolved.replace(/\//g, '_');
+  }
+  if (resolved && typeof resolved === 'object') {
+    const obj = resolved as Record<string, unknown>;
+    if (typeof obj.Ref === 'string') {
+      return obj.Ref;
+    }
+    const getAtt = obj['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && getAtt.every(p => typeof p === 'string')) {
+      return getAtt.join('.');
+    }
+  }
+  return undefined;
+}
+
+function hash(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 8);
+}

@@ -1,0 +1,188 @@
+/**
+ * Validation and normalisation of the props, one function per concern. Every message names the prop, shows the value
+ * and says the fix. Unresolved tokens are accepted as they are.
+ */
+import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AddressFamily, cidrsOverlap, validateCidr } from './cidr';
+import { ExternalCidr } from './peering-plan';
+import { describeTraffic, PortRange, Protocol, protocolName, Traffic } from './traffic';
+
+const PCX_ID = /^pcx-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+
+/** Defaults of the optional props. */
+export const DEFAULTS = {
+  ephemeralPortRange: { from: 1024, to: 65535 },
+  firstRuleNumber: 50,
+  lastRuleNumber: 99,
+  maxRulesPerNetworkAcl: 20,
+} as const;
+
+/** The highest quota of rules per NACL and direction that AWS grants. */
+export const MAX_QUOTA = 40;
+
+export function validatePeeringConnectionId(id: string): void {
+  if (Token.isUnresolved(id)) {
+    return;
+  }
+  if (id.trim() === '') {
+    throw new Error("vpcPeeringConnectionId is empty: pass the id ('pcx-…') of the peering connection you accepted");
+  }
+  if (!PCX_ID.test(id)) {
+    throw new Error(
+      `vpcPeeringConnectionId '${id}' is not a VPC peering connection id: expected 'pcx-' and 8 or 17 lowercase ` +
+      "hexadecimal characters, as 'aws ec2 describe-vpc-peering-connections' shows it",
+    );
+  }
+}
+
+/** Validates both lists of external CIDR blocks and returns them as one list. */
+export function validateExternalCidrs(ipv4: string[] | undefined, ipv6: string[] | undefined): ExternalCidr[] {
+  if (Token.isUnresolved(ipv4) || Token.isUnresolved(ipv6)) {
+    throw new Error(
+      'externalCidrBlocks and externalIpv6CidrBlocks must be lists of strings, not a list token: one route and set of ' +
+      'rules is made per block, so the number of blocks must be known at synth time (tokens as elements are fine)',
+    );
+  }
+  const all: Array<ExternalCidr & { where: string }> = [
+    ...(ipv4 ?? []).map((cidr, i) => ({ cidr, family: 'ipv4' as AddressFamily, where: `externalCidrBlocks[${i}]` })),
+    ...(ipv6 ?? []).map((cidr, i) => ({ cidr, family: 'ipv6' as AddressFamily, where: `externalIpv6CidrBlocks[${i}]` })),
+  ];
+  if (all.length === 0) {
+    throw new Error(
+      'externalCidrBlocks is empty (and so is externalIpv6CidrBlocks): give every CIDR block of the external VPC, ' +
+      "e.g. externalCidrBlocks: ['10.200.0.0/16']",
+    );
+  }
+  for (const c of all) {
+    if (!Token.isUnresolved(c.cidr)) {
+      validateCidr(c.cidr, c.family, c.where);
+    }
+  }
+  const concrete = all.filter(c => !Token.isUnresolved(c.cidr));
+  concrete.forEach((a, i) => concrete.slice(0, i).forEach(b => {
+    if (a.cidr === b.cidr) {
+      throw new Error(`${a.where} '${a.cidr}' is listed twice (also ${b.where}): list each CIDR block once`);
+    }
+    if (cidrsOverlap(a.cidr, b.cidr)) {
+      throw new Error(
+        `${a.where} '${a.cidr}' overlaps ${b.where} '${b.cidr}': the CIDR blocks of one VPC never overlap, ` +
+        'so one of them is wrong; list each block of the external VPC exactly as it is',
+      );
+    }
+  }));
+  return all.map(({ cidr, family }) => ({ cidr, family }));
+}
+
+/** Refuses external CIDR blocks that overlap CIDR blocks of your own VPC or subnets (peering needs disjoint blocks). */
+export function validateNoOverlapWithOwn(external: ExternalCidr[], own: Array<{ cidr: string; what: string }>): void {
+  external.forEach((e, i) => {
+    if (Token.isUnresolved(e.cidr)) {
+      return;
+    }
+    for (const o of own) {
+      if (!Token.isUnresolved(o.cidr) && cidrsOverlap(e.cidr, o.cidr)) {
+        const prop = e.family === 'ipv4' ? 'externalCidrBlocks' : 'externalIpv6CidrBlocks';
+        const index = external.filter(x => x.family === e.family).indexOf(e);
+        throw new Error(
+          `${prop}[${index < 0 ? i : index}] '${e.cidr}' overlaps ${o.what} ${o.cidr}: AWS cannot peer VPCs whose CIDR ` +
+          'blocks overlap; check the CIDR blocks of the external VPC',
+        );
+      }
+    }
+  });
+}
+
+/** Normalises a list of `AclTraffic` to the plan's traffic model, validating ports and ICMP types. */
+export function normalizeTraffic(
+  list: ec2.AclTraffic[] | undefined, prop: 'allowOutbound' | 'allowInbound', families: Set<AddressFamily>,
+): Traffic[] {
+  return (list ?? []).map((traffic, i) => {
+    const where = `${prop}[${i}]`;
+    const config = traffic.toTrafficConfig();
+    const protocol = config.protocol;
+    const reasons = [prop === 'allowOutbound' ? 'outbound' : 'inbound'];
+    if (protocol === Protocol.TCP || protocol === Protocol.UDP) {
+      const range = config.portRange;
+      if (!range || range.from === undefined || range.to === undefined) {
+        throw new Error(`${where} (${protocolName(protocol)}) has no port range: use ec2.AclTraffic.${protocolName(protocol)}Port(443) or ${protocolName(protocol)}PortRange(from, to)`);
+      }
+      const portRange = validatePortRange(range, where);
+      return { protocol, portRange, reasons, opaque: isOpaque(portRange) || undefined };
+    }
+    if (protocol === Protocol.ICMP || protocol === Protocol.ICMPV6) {
+      const family: AddressFamily = protocol === Protocol.ICMP ? 'ipv4' : 'ipv6';
+      if (!families.has(family)) {
+        const other = family === 'ipv4' ? 'externalCidrBlocks' : 'externalIpv6CidrBlocks';
+        throw new Error(
+          `${where} (${describeTraffic({ protocol, icmp: { type: config.icmp?.type ?? -1, code: config.icmp?.code ?? -1 } })}) ` +
+          `only applies to ${family === 'ipv4' ? 'IPv4' : 'IPv6'}, but ${other} is empty: ` +
+          `use ec2.AclTraffic.${family === 'ipv4' ? 'icmpv6' : 'icmp'}() or add the external ${family === 'ipv4' ? 'IPv4' : 'IPv6'} blocks`,
+        );
+      }
+      const icmp = { type: config.icmp?.type ?? -1, code: config.icmp?.code ?? -1 };
+      for (const [field, value] of Object.entries(icmp)) {
+        if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < -1 || value > 255)) {
+          throw new Error(`${where} ICMP ${field} ${value} is not valid: use 0-255, or -1 for all`);
+        }
+      }
+      if (icmp.type === -1 && icmp.code !== -1 && !Token.isUnresolved(icmp.code)) {
+        throw new Error(`${where} ICMP code ${icmp.code} is given without a type: give the type too, or -1 for both`);
+      }
+      return { protocol, icmp, reasons, opaque: isOpaque(icmp) || undefined };
+    }
+    if (protocol === Protocol.ALL) {
+      return { protocol, reasons };
+    }
+    throw new Error(`${where} uses protocol ${protocol}: only tcp, udp, icmp, icmpv6 and all traffic are supported`);
+  });
+}
+
+/** Requires some traffic to be allowed at all. */
+export function validateSomeTraffic(outbound: Traffic[], inbound: Traffic[]): void {
+  if (outbound.length === 0 && inbound.length === 0) {
+    throw new Error(
+      'allowOutbound is empty (and so is allowInbound): name the traffic the private subnets may open to the external ' +
+      'VPC, e.g. allowOutbound: [ec2.AclTraffic.tcpPort(443)], or what the external VPC may open to them in allowInbound',
+    );
+  }
+}
+
+/** Validates a port range (0-65535, from <= to), accepting tokens. */
+export function validatePortRange(range: ec2.AclPortRange, where: string): PortRange {
+  const { from, to } = range;
+  if (from === undefined || to === undefined) {
+    throw new Error(`${where} needs both 'from' and 'to', e.g. { from: 1024, to: 65535 }`);
+  }
+  for (const [field, port] of [['from', from], ['to', to]] as const) {
+    if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+      throw new Error(`${where} port ${port} ('${field}') is outside 0-65535: ports are whole numbers from 0 to 65535`);
+    }
+  }
+  if (!Token.isUnresolved(from) && !Token.isUnresolved(to) && from > to) {
+    throw new Error(`${where} ${from}-${to} is reversed: 'from' (${from}) must not be above 'to' (${to}); write { from: ${to}, to: ${from} }`);
+  }
+  return { from, to };
+}
+
+/** Validates the rule-number band and the quota. */
+export function validateNumbers(first: number, last: number, maxRules: number): void {
+  for (const [prop, n] of [['firstRuleNumber', first], ['lastRuleNumber', last]] as const) {
+    if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > 32766) {
+      throw new Error(`${prop} ${n} is not a rule number: Network ACL rule numbers are whole numbers from 1 to 32766`);
+    }
+  }
+  if (first > last) {
+    throw new Error(`firstRuleNumber ${first} is above lastRuleNumber ${last}: the band [firstRuleNumber, lastRuleNumber] is empty`);
+  }
+  if (Token.isUnresolved(maxRules) || !Number.isInteger(maxRules) || maxRules < 1 || maxRules > MAX_QUOTA) {
+    throw new Error(
+      `maxRulesPerNetworkAcl ${maxRules} is not a possible quota: AWS allows 20 rules per Network ACL and direction ` +
+      `by default, and at most ${MAX_QUOTA} after a quota increase`,
+    );
+  }
+}
+
+function isOpaque(values: object): boolean {
+  return Object.values(values).some(v => Token.isUnresolved(v));
+}

@@ -1,0 +1,213 @@
+/**
+ * The pure rule plan, without CDK: unit tests of the merge and numbering, and a property-based test that evaluates the
+ * planned entries the way AWS does against an oracle written from the policy's definition.
+ */
+import * as fc from 'fast-check';
+import { evaluate, NaclRule, Packet } from './support/nacl-evaluator';
+import { ExternalCidr, PlanInput, PlannedEntry, planNetworkAclEntries, planRoutes, quotaViolations } from '../src/private/peering-plan';
+import { mergeTraffic, Protocol, Traffic } from '../src/private/traffic';
+
+const TCP = Protocol.TCP;
+const UDP = Protocol.UDP;
+
+function input(overrides: Partial<PlanInput> = {}): PlanInput {
+  return {
+    externalCidrs: [{ cidr: '10.200.0.0/16', family: 'ipv4' }],
+    allowOutbound: [{ protocol: TCP, portRange: { from: 443, to: 443 }, reasons: ['outbound'] }],
+    allowInbound: [],
+    ephemeralPortRange: { from: 1024, to: 65535 },
+    accessAcls: ['acl-a'],
+    denyAcls: [],
+    blanketDeny: true,
+    allowPathMtuDiscovery: true,
+    firstRuleNumber: 50,
+    lastRuleNumber: 99,
+    ...overrides,
+  };
+}
+
+function toRule(e: PlannedEntry): NaclRule {
+  return {
+    egress: e.egress,
+    ruleNumber: e.ruleNumber,
+    action: e.action,
+    protocol: e.traffic.protocol,
+    portRange: e.traffic.portRange,
+    icmp: e.traffic.icmp,
+    ...(e.family === 'ipv4' ? { cidrBlock: e.cidr } : { ipv6CidrBlock: e.cidr }),
+  };
+}
+
+describe('mergeTraffic', () => {
+  const t = (protocol: number, from: number, to = from): Traffic => ({ protocol, portRange: { from, to }, reasons: ['x'] });
+
+  test('tcp 80, 443, 8080-8089, 8090 become three entries', () => {
+    expect(mergeTraffic([t(TCP, 80), t(TCP, 443), t(TCP, 8080, 8089), t(TCP, 8090)]).map(m => m.portRange))
+      .toEqual([{ from: 80, to: 80 }, { from: 443, to: 443 }, { from: 8080, to: 8090 }]);
+  });
+
+  test('overlapping and contained ranges merge; other protocols stay apart; order does not matter', () => {
+    const merged = mergeTraffic([t(UDP, 53), t(TCP, 1000, 2000), t(TCP, 1500, 2500), t(TCP, 1600), t(UDP, 53)]);
+    expect(merged.map(m => [m.protocol, m.portRange])).toEqual([[TCP, { from: 1000, to: 2500 }], [UDP, { from: 53, to: 53 }]]);
+    expect(mergeTraffic([t(TCP, 1600), t(UDP, 53), t(TCP, 1500, 2500), t(TCP, 1000, 2000)])).toEqual(merged);
+  });
+
+  test('all traffic swallows everything; ICMP all types swallows single types', () => {
+    expect(mergeTraffic([t(TCP, 1), { protocol: Protocol.ALL, reasons: ['y'] }])).toEqual([{ protocol: Protocol.ALL, reasons: ['x', 'y'] }]);
+    const icmp = (type: number, code: number): Traffic => ({ protocol: Protocol.ICMP, icmp: { type, code }, reasons: ['i'] });
+    expect(mergeTraffic([icmp(3, 4), icmp(-1, -1)]).map(m => m.icmp)).toEqual([{ type: -1, code: -1 }]);
+    expect(mergeTraffic([icmp(3, 4), icmp(3, -1), icmp(0, -1)]).map(m => m.icmp)).toEqual([{ type: 0, code: -1 }, { type: 3, code: -1 }]);
+  });
+});
+
+describe('planNetworkAclEntries', () => {
+  test('the Terraform module worked example: allow 443 out, ephemeral in, deny all both ways', () => {
+    const entries = planNetworkAclEntries(input({ allowPathMtuDiscovery: false, denyAcls: ['acl-pub', 'acl-a', 'acl-persist'] }));
+    expect(entries.map(e => [e.acl, e.egress ? 'out' : 'in', e.ruleNumber, e.action, e.traffic.protocol, e.traffic.portRange]))
+      .toEqual([
+        ['acl-a', 'in', 50, 'allow', TCP, { from: 1024, to: 65535 }],
+        ['acl-a', 'in', 99, 'deny', -1, undefined],
+        ['acl-a', 'out', 50, 'allow', TCP, { from: 443, to: 443 }],
+        ['acl-a', 'out', 99, 'deny', -1, undefined],
+        ['acl-pub', 'in', 99, 'deny', -1, undefined],
+        ['acl-pub', 'out', 99, 'deny', -1, undefined],
+        ['acl-persist', 'in', 99, 'deny', -1, undefined],
+        ['acl-persist', 'out', 99, 'deny', -1, undefined],
+      ]);
+  });
+
+  test('routes: one per distinct table and CIDR', () => {
+    const cidrs: ExternalCidr[] = [{ cidr: '10.201.0.0/16', family: 'ipv4' }, { cidr: '2600::/56', family: 'ipv6' }, { cidr: '10.200.0.0/16', family: 'ipv4' }];
+    expect(planRoutes(['t1', 't2', 't1'], cidrs).map(r => `${r.routeTable} ${r.cidr}`))
+      .toEqual(['t1 10.200.0.0/16', 't1 10.201.0.0/16', 't1 2600::/56', 't2 10.200.0.0/16', 't2 10.201.0.0/16', 't2 2600::/56']);
+  });
+
+  test('the quota counts per NACL, direction and family, with what the NACL already holds', () => {
+    const entries = planNetworkAclEntries(input({ allowOutbound: [1, 3, 5].map(p => ({ protocol: TCP, portRange: { from: p, to: p }, reasons: [] })) }));
+    // egress: 3 allows + 1 deny = 4; ingress: reply + PMTU + deny = 3.
+    expect(quotaViolations(entries, () => ({ ipv4: 0, ipv6: 0 }), 4, a => a)).toEqual([]);
+    expect(quotaViolations(entries, () => ({ ipv4: 1, ipv6: 0 }), 4, a => a)).toHaveLength(1);
+    expect(quotaViolations(entries, () => ({ ipv4: 0, ipv6: 5 }), 4, a => a)).toEqual([]);
+  });
+});
+
+// ---- property-based: the planned entries allow exactly the intended traffic, with the fewest entries ----
+
+const portRange = fc.oneof(
+  fc.integer({ min: 0, max: 65535 }).map(p => ({ from: p, to: p })),
+  fc.tuple(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 3000 }))
+    .map(([from, len]) => ({ from, to: Math.min(65535, from + len) })),
+);
+const traffic = fc.record({ protocol: fc.constantFrom(TCP, UDP), portRange }).map(t => ({ ...t, reasons: ['r'] }) as Traffic);
+const ephemeral = fc.tuple(fc.integer({ min: 1, max: 60000 }), fc.integer({ min: 0, max: 65535 }))
+  .map(([a, b]) => ({ from: Math.min(a, b), to: Math.max(a, b) }));
+const scenario = fc.record({
+  outbound: fc.array(traffic, { maxLength: 5 }),
+  inbound: fc.array(traffic, { maxLength: 4 }),
+  cidrCount: fc.integer({ min: 1, max: 3 }),
+  ephemeral,
+  pmtu: fc.boolean(),
+}).filter(s => s.outbound.length + s.inbound.length > 0);
+
+function cidrsOf(count: number): ExternalCidr[] {
+  return Array.from({ length: count }, (_, i) => ({ cidr: `10.${200 + i}.0.0/16`, family: 'ipv4' as const }));
+}
+
+const packet = fc.record({
+  direction: fc.constantFrom<'ingress' | 'egress'>('ingress', 'egress'),
+  protocol: fc.constantFrom(TCP, UDP, Protocol.ICMP),
+  port: fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(0, 443, 1023, 1024, 65535)),
+  icmp: fc.constantFrom([3, 4], [3, 1], [8, 0], [0, 0]),
+  remote: fc.oneof(
+    fc.tuple(fc.integer({ min: 198, max: 204 }), fc.integer({ min: 0, max: 255 })).map(([b, c]) => `10.${b}.${c}.7`),
+    fc.constantFrom('8.8.8.8', '10.0.0.5'),
+  ),
+});
+
+/** The intended decision, from the definition of the policy (not from the plan). */
+function intended(s: fc.Infer<typeof scenario>, p: fc.Infer<typeof packet>, cidrs: ExternalCidr[]): 'allow' | 'deny' {
+  const second = Number(p.remote.split('.')[1]);
+  const external = p.remote.startsWith('10.') && cidrs.some(c => c.cidr === `10.${second}.0.0/16`);
+  if (!external) {
+    return 'allow'; // the default NACL's allow-all at 100 decides: unchanged
+  }
+  if (p.protocol === Protocol.ICMP) {
+    return p.direction === 'ingress' && s.pmtu && p.icmp[0] === 3 && p.icmp[1] === 4 ? 'allow' : 'deny';
+  }
+  const covers = (list: Traffic[]) => list.some(t => t.protocol === p.protocol && t.portRange!.from <= p.port && p.port <= t.portRange!.to);
+  const [opened, answered] = p.direction === 'egress' ? [s.outbound, s.inbound] : [s.inbound, s.outbound];
+  const reply = answered.some(t => t.protocol === p.protocol) && s.ephemeral.from <= p.port && p.port <= s.ephemeral.to;
+  return covers(opened) || reply ? 'allow' : 'deny';
+}
+
+/** The fewest entries for a set of port ranges: the number of maximal runs of allowed ports, per protocol. */
+function minimalCount(ranges: Array<{ protocol: number; from: number; to: number }>): number {
+  let count = 0;
+  for (const protocol of [TCP, UDP]) {
+    const open = new Uint8Array(65537);
+    for (const r of ranges.filter(x => x.protocol === protocol)) {
+      open.fill(1, r.from, r.to + 1);
+    }
+    for (let port = 0; port <= 65535; port++) {
+      if (open[port] && !open[port + 1]) {
+        count++;
+      }
+    }
+  }
+  return count;
+}
+
+describe('property: the plan, evaluated as AWS does, allows exactly the intended traffic', () => {
+  test('random services, ranges, CIDR counts and ephemeral ranges; random packets', () => {
+    fc.assert(fc.property(scenario, fc.array(packet, { minLength: 20, maxLength: 20 }), (s, packets) => {
+      const cidrs = cidrsOf(s.cidrCount);
+      const entries = planNetworkAclEntries(input({
+        externalCidrs: cidrs, allowOutbound: s.outbound, allowInbound: s.inbound, ephemeralPortRange: s.ephemeral, allowPathMtuDiscovery: s.pmtu,
+      }));
+      const rules = entries.map(toRule);
+      for (const p of packets) {
+        const pkt: Packet = p.protocol === Protocol.ICMP
+          ? { direction: p.direction, protocol: p.protocol, icmpType: p.icmp[0], icmpCode: p.icmp[1], remote: p.remote }
+          : { direction: p.direction, protocol: p.protocol, port: p.port, remote: p.remote };
+        expect(evaluate(rules, pkt, { defaultNaclRules: true }).decision).toBe(intended(s, p, cidrs));
+      }
+    }), { numRuns: 300 });
+  });
+
+  test('no two entries share a (NACL, direction, number); all are in the band; the count is minimal', () => {
+    fc.assert(fc.property(scenario, fc.integer({ min: 1, max: 3 }), (s, aclCount) => {
+      const cidrs = cidrsOf(s.cidrCount);
+      const acls = Array.from({ length: aclCount }, (_, i) => `acl-${i}`);
+      const entries = planNetworkAclEntries(input({
+        externalCidrs: cidrs,
+        allowOutbound: s.outbound,
+        allowInbound: s.inbound,
+        ephemeralPortRange: s.ephemeral,
+        allowPathMtuDiscovery: s.pmtu,
+        accessAcls: acls,
+        denyAcls: ['acl-deny', ...acls],
+      }));
+      const slots = entries.map(e => `${e.acl}/${e.egress}/${e.ruleNumber}`);
+      expect(new Set(slots).size).toBe(slots.length);
+      expect(entries.every(e => e.ruleNumber >= 50 && e.ruleNumber <= 99)).toBe(true);
+      for (const acl of acls) {
+        for (const egress of [false, true]) {
+          const [opened, answered] = egress ? [s.outbound, s.inbound] : [s.inbound, s.outbound];
+          const ranges = [
+            ...opened.map(t => ({ protocol: t.protocol, ...t.portRange! })),
+            ...[...new Set(answered.map(t => t.protocol))].map(protocol => ({ protocol, ...s.ephemeral })),
+          ];
+          const perCidr = minimalCount(ranges) + (!egress && s.pmtu ? 1 : 0);
+          const ours = entries.filter(e => e.acl === acl && e.egress === egress);
+          expect(ours.filter(e => e.action === 'allow')).toHaveLength(perCidr * cidrs.length);
+          expect(ours.filter(e => e.action === 'deny')).toHaveLength(cidrs.length);
+          expect(Math.max(...ours.filter(e => e.action === 'allow').map(e => e.ruleNumber), 0))
+            .toBeLessThan(Math.min(...ours.filter(e => e.action === 'deny').map(e => e.ruleNumber)));
+        }
+      }
+      const denyOnly = entries.filter(e => e.acl === 'acl-deny');
+      expect(denyOnly.every(e => e.action === 'deny')).toBe(true);
+      expect(denyOnly).toHaveLength(2 * cidrs.length);
+    }), { numRuns: 200 });
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * CloudFormation creates new and replacement resources before it deletes old ones, and EC2 identifies a NACL entry by
+ * (NACL, direction, rule number) and a route by (table, destination). An edit of the props must therefore never make
+ * an update create an entry or route whose key the previous stack still holds. These tests run every edit between
+ * every pair of prop sets through a model of a CloudFormation update.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { BASE, Overrides, synthNewVpc } from './fixtures';
+import { VpcPeeringExternal } from '../src';
+import { duplicateKeys, simulateUpdate } from './support/cfn-update';
+
+const tcp = (...ports: number[]) => ports.map(p => ec2.AclTraffic.tcpPort(p));
+
+/** An imported VPC with two app NACLs and a public NACL (deny only). */
+function synthImported(overrides: Overrides & { aclOrder?: string[]; denyOrder?: string[] }): any {
+  const stack = new Stack(new App(), 'Test');
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0a1b2c3d4e5f60718',
+    vpcCidrBlock: '10.1.0.0/16',
+    availabilityZones: ['a', 'b', 'c'],
+    privateSubnetIds: ['subnet-1', 'subnet-2', 'subnet-3'],
+    privateSubnetRouteTableIds: ['rtb-1', 'rtb-2', 'rtb-1'],
+  });
+  const acl = (id: string) => ec2.NetworkAcl.fromNetworkAclId(stack, id, id);
+  const { aclOrder = ['acl-app-a', 'acl-app-b'], denyOrder = ['acl-public'], ...props } = overrides;
+  new VpcPeeringExternal(stack, 'Peering', {
+    vpc, ...BASE, networkAcls: aclOrder.map(acl), denyNetworkAcls: denyOrder.map(acl), ...props,
+  });
+  return Template.fromStack(stack).toJSON();
+}
+
+const IMPORTED_EDITS: Array<[string, Parameters<typeof synthImported>[0]]> = [
+  ['start: tcp 443 to one CIDR', { allowOutbound: tcp(443) }],
+  ['a port added at the end', { allowOutbound: tcp(443, 9200) }],
+  ['a port inserted at the front', { allowOutbound: tcp(80, 443, 9200) }],
+  ['a port removed', { allowOutbound: tcp(80, 9200) }],
+  ['a CIDR added', { allowOutbound: tcp(80, 9200), externalCidrBlocks: ['10.200.0.0/16', '10.201.0.0/16'] }],
+  ['a CIDR inserted at the front', { allowOutbound: tcp(80, 9200), externalCidrBlocks: ['10.199.0.0/16', '10.200.0.0/16', '10.201.0.0/16'] }],
+  ['CIDRs reordered', { allowOutbound: tcp(80, 9200), externalCidrBlocks: ['10.201.0.0/16', '10.199.0.0/16', '10.200.0.0/16'] }],
+  ['a CIDR removed', { allowOutbound: tcp(80, 9200), externalCidrBlocks: ['10.201.0.0/16'] }],
+  ['NACLs reordered', { allowOutbound: tcp(443), aclOrder: ['acl-app-b', 'acl-app-a'] }],
+  ['a NACL inserted at the front', { allowOutbound: tcp(443), aclOrder: ['acl-app-c', 'acl-app-b', 'acl-app-a'] }],
+  ['a NACL moved from access to deny-only', { allowOutbound: tcp(443), aclOrder: ['acl-app-b'], denyOrder: ['acl-app-a', 'acl-public'] }],
+  ['the deny toggled off', { allowOutbound: tcp(443), blanketDeny: false }],
+  ['the deny toggled on again', { allowOutbound: tcp(443), blanketDeny: true }],
+  ['the ephemeral range changed', { allowOutbound: tcp(443), ephemeralPortRange: { from: 32768, to: 60999 } }],
+  ['inbound traffic added', { allowOutbound: tcp(443), allowInbound: tcp(5432) }],
+  ['outbound replaced by inbound only', { allowOutbound: [], allowInbound: tcp(5432, 8443) }],
+  ['path MTU discovery off', { allowOutbound: tcp(443), allowPathMtuDiscovery: false }],
+  ['the band moved', { allowOutbound: tcp(443, 9200), firstRuleNumber: 60, lastRuleNumber: 80 }],
+  ['the band moved again, overlapping', { allowOutbound: tcp(443, 9200), firstRuleNumber: 70, lastRuleNumber: 99 }],
+  ['all traffic', { allowOutbound: [ec2.AclTraffic.allTraffic()] }],
+  ['udp and ranges', { allowOutbound: [...tcp(443), ec2.AclTraffic.udpPortRange(500, 600), ec2.AclTraffic.tcpPortRange(8000, 8100)] }],
+];
+
+describe('every edit of the props of an imported VPC deploys as an update', () => {
+  const templates = IMPORTED_EDITS.map(([name, props]) => [name, synthImported(props)] as const);
+
+  test.each(templates)('%s: no two resources of the template share a key', (_, template) => {
+    expect(duplicateKeys(template)).toEqual([]);
+  });
+
+  const pairs = templates.flatMap(([from, a]) => templates.filter(([to]) => to !== from).map(([to, b]) => [from, to, a, b] as const));
+  test.each(pairs)('from "%s" to "%s": no create takes a key the old stack still holds', (_, __, a, b) => {
+    expect(simulateUpdate(a, b).conflicts).toEqual([]);
+  });
+
+  test('adding a port neither replaces nor touches any route', () => {
+    const sim = simulateUpdate(templates[0][1], templates[1][1]);
+    const routes = Object.keys(templates[0][1].Resources).filter(id => templates[0][1].Resources[id].Type === 'AWS::EC2::Route');
+    expect(routes).toHaveLength(2);
+    expect(sim.unchanged).toEqual(expect.arrayContaining(routes));
+    expect(sim.replaced).toEqual([]);
+  });
+
+  test('a port added at the end only adds entries: nothing is replaced or removed', () => {
+    const sim = simulateUpdate(templates[0][1], templates[1][1]);
+    expect(sim.replaced).toEqual([]);
+    expect(sim.removed).toEqual([]);
+    expect(sim.added.length).toBeGreaterThan(0);
+  });
+
+  test('reordering the NACLs changes nothing at all', () => {
+    const sim = simulateUpdate(templates[0][1], templates[8][1]);
+    expect(sim.added).toEqual([]);
+    expect(sim.removed).toEqual([]);
+    expect(sim.updatedInPlace).toEqual([]);
+  });
+
+  test('reordering the CIDR blocks changes nothing at all', () => {
+    const sim = simulateUpdate(templates[5][1], templates[6][1]);
+    expect([...sim.added, ...sim.removed, ...sim.replaced, ...sim.updatedInPlace]).toEqual([]);
+  });
+
+  test('the model itself catches a position-numbered design (a control that must fail)', () => {
+    // Renumbering the same logical id to a slot held by another old entry is what position-based designs do.
+    const before = templates[0][1];
+    const after = JSON.parse(JSON.stringify(before));
+    const [a, b] = Object.entries(after.Resources as Record<string, any>)
+      .filter(([, r]) => r.Type === 'AWS::EC2::NetworkAclEntry' && r.Properties.NetworkAclId === 'acl-app-a' && !r.Properties.Egress)
+      .map(([id]) => id);
+    after.Resources[a].Properties.RuleNumber = before.Resources[b].Properties.RuleNumber;
+    after.Resources[b].Properties.RuleNumber = before.Resources[a].Properties.RuleNumber;
+    expect(simulateUpdate(before, after).conflicts.map(c => c.error)).toContain('NetworkAclEntryAlreadyExists');
+  });
+});
+
+describe('a new VPC', () => {
+  const edits: Overrides[] = [
+    { allowOutbound: tcp(443) },
+    { allowOutbound: tcp(443, 9200) },
+    { allowOutbound: tcp(9200), externalCidrBlocks: ['10.200.0.0/16', '172.16.0.0/12'] },
+    { allowOutbound: tcp(22, 9200), blanketDeny: false },
+  ];
+  const templates = edits.map(e => synthNewVpc(e).template);
+  test.each(templates.flatMap((a, i) => templates.map((b, j) => [i, j, a, b] as const).filter(([, j2]) => j2 !== i)))(
+    'edit %i to %i deploys as an update', (_, __, a, b) => {
+      expect(simulateUpdate(a, b).conflicts).toEqual([]);
+      expect(simulateUpdate(a, b).replaced).toEqual([]);
+    });
+});
+
+describe('logical ids come from what resources are, never from token strings', () => {
+  test('the same props give the same template whatever was built before the construct', () => {
+    const plain = synthNewVpc().template;
+    const stack = new Stack(new App(), 'Test');
+    // Unrelated constructs made first shift every token number of the app.
+    for (let i = 0; i < 3; i++) {
+      new ec2.Vpc(stack, `Other${i}`, { maxAzs: 1, natGateways: 0 });
+    }
+    const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    const shifted = Template.fromStack(stack).toJSON();
+    const ours = (t: any) => Object.fromEntries(Object.entries(t.Resources).filter(([id]) => id.startsWith('Peering')));
+    expect(ours(shifted)).toEqual(ours(plain));
+  });
+});

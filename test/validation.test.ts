@@ -1,0 +1,151 @@
+import { CfnParameter, Fn, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { BASE, importedVpcStack, newVpcStack, Overrides, resourcesOfType, synthImported, synthNewVpc } from './fixtures';
+import { VpcPeeringExternal } from '../src';
+
+describe('bad input is refused at synth time with a message that names the prop, shows the value and says the fix', () => {
+  test.each<[string, Overrides, string]>([
+    ['invalid CIDR syntax', { externalCidrBlocks: ['10.200.0.0'] },
+      "externalCidrBlocks[0] '10.200.0.0' is not a valid IPv4 CIDR block (no prefix length: write it as 10.200.0.0/16)"],
+    ['octet over 255', { externalCidrBlocks: ['10.256.0.0/16'] },
+      "externalCidrBlocks[0] '10.256.0.0/16' is not a valid IPv4 CIDR block (octet 256 is over 255)"],
+    ['prefix over 32', { externalCidrBlocks: ['10.200.0.0/16', '10.0.0.0/33'] },
+      "externalCidrBlocks[1] '10.0.0.0/33' is not a valid IPv4 CIDR block (prefix length must be 0-32)"],
+    ['host bits set', { externalCidrBlocks: ['10.200.1.0/16'] },
+      "externalCidrBlocks[0] '10.200.1.0/16' is not a valid IPv4 CIDR block (host bits are set: the network is 10.200.0.0/16)"],
+    ['garbage', { externalCidrBlocks: ['my-vpc/16'] },
+      "externalCidrBlocks[0] 'my-vpc/16' is not a valid IPv4 CIDR block (expected four decimal octets such as 10.200.0.0)"],
+    ['IPv6 block in the IPv4 list', { externalCidrBlocks: ['2600:1f18::/56'] },
+      "externalCidrBlocks[0] '2600:1f18::/56' is not a valid IPv4 CIDR block (it is an IPv6 block: put it in externalIpv6CidrBlocks)"],
+    ['no external CIDR', { externalCidrBlocks: [] },
+      "externalCidrBlocks is empty (and so is externalIpv6CidrBlocks): give every CIDR block of the external VPC, e.g. externalCidrBlocks: ['10.200.0.0/16']"],
+    ['duplicate CIDR', { externalCidrBlocks: ['10.200.0.0/16', '10.200.0.0/16'] },
+      "externalCidrBlocks[1] '10.200.0.0/16' is listed twice (also externalCidrBlocks[0]): list each CIDR block once"],
+    ['overlapping external CIDRs', { externalCidrBlocks: ['10.200.0.0/16', '10.200.8.0/24'] },
+      "externalCidrBlocks[1] '10.200.8.0/24' overlaps externalCidrBlocks[0] '10.200.0.0/16': the CIDR blocks of one VPC never overlap, so one of them is wrong; list each block of the external VPC exactly as it is"],
+    ['external CIDR overlapping the VPC', { externalCidrBlocks: ['10.0.0.0/8'] },
+      "externalCidrBlocks[0] '10.0.0.0/8' overlaps the VPC's CIDR block 10.0.0.0/16: AWS cannot peer VPCs whose CIDR blocks overlap; check the CIDR blocks of the external VPC"],
+    ['empty pcx id', { vpcPeeringConnectionId: '' },
+      "vpcPeeringConnectionId is empty: pass the id ('pcx-…') of the peering connection you accepted"],
+    ['not a pcx id', { vpcPeeringConnectionId: 'vpc-0123456789abcdef0' },
+      "vpcPeeringConnectionId 'vpc-0123456789abcdef0' is not a VPC peering connection id: expected 'pcx-' and 8 or 17 lowercase hexadecimal characters, as 'aws ec2 describe-vpc-peering-connections' shows it"],
+    ['port over 65535', { allowOutbound: [ec2.AclTraffic.tcpPort(443), ec2.AclTraffic.tcpPort(70000)] },
+      "allowOutbound[1] port 70000 ('from') is outside 0-65535: ports are whole numbers from 0 to 65535"],
+    ['negative port', { allowInbound: [ec2.AclTraffic.udpPortRange(-1, 53)] },
+      "allowInbound[0] port -1 ('from') is outside 0-65535: ports are whole numbers from 0 to 65535"],
+    ['reversed port range', { allowOutbound: [ec2.AclTraffic.tcpPortRange(9300, 9200)] },
+      "allowOutbound[0] 9300-9200 is reversed: 'from' (9300) must not be above 'to' (9200); write { from: 9200, to: 9300 }"],
+    ['no traffic at all', { allowOutbound: [] },
+      'allowOutbound is empty (and so is allowInbound): name the traffic the private subnets may open to the external VPC, e.g. allowOutbound: [ec2.AclTraffic.tcpPort(443)], or what the external VPC may open to them in allowInbound'],
+    ['reversed ephemeral range', { ephemeralPortRange: { from: 65535, to: 1024 } },
+      "ephemeralPortRange 65535-1024 is reversed: 'from' (65535) must not be above 'to' (1024); write { from: 1024, to: 65535 }"],
+    ['ephemeral range without an end', { ephemeralPortRange: { from: 1024 } },
+      "ephemeralPortRange needs both 'from' and 'to', e.g. { from: 1024, to: 65535 }"],
+    ['ICMPv6 without IPv6 blocks', { allowOutbound: [ec2.AclTraffic.icmpv6({ type: 128, code: -1 })] },
+      'allowOutbound[0] (icmpv6 type 128) only applies to IPv6, but externalIpv6CidrBlocks is empty: use ec2.AclTraffic.icmp() or add the external IPv6 blocks'],
+    ['rule number out of range', { firstRuleNumber: 0 },
+      'firstRuleNumber 0 is not a rule number: Network ACL rule numbers are whole numbers from 1 to 32766'],
+    ['empty band', { firstRuleNumber: 90, lastRuleNumber: 80 },
+      'firstRuleNumber 90 is above lastRuleNumber 80: the band [firstRuleNumber, lastRuleNumber] is empty'],
+    ['quota above 40', { maxRulesPerNetworkAcl: 41 },
+      'maxRulesPerNetworkAcl 41 is not a possible quota: AWS allows 20 rules per Network ACL and direction by default, and at most 40 after a quota increase'],
+    ['band too small', { firstRuleNumber: 90, lastRuleNumber: 91 },
+      'firstRuleNumber 90 to lastRuleNumber 91 holds 2 rule numbers, but 3 ingress entries are needed in one Network ACL (2 allow, 1 deny): widen the band, allow fewer port ranges or use fewer CIDR blocks'],
+    ['band behind the default NACL allow-all', { firstRuleNumber: 90, lastRuleNumber: 120 },
+      "lastRuleNumber 120 puts rules at or above 100 in the VPC's default Network ACL, behind its allow-all rule 100: the deny rules there would never match. Keep lastRuleNumber at 99 or below"],
+    ['IPv6 blocks for an IPv4-only VPC', { externalIpv6CidrBlocks: ['2600:1f18:abcd::/56'] },
+      'externalIpv6CidrBlocks is given, but the VPC Test/Vpc has no IPv6 CIDR block, so IPv6 traffic cannot flow over the peering: create the VPC with ipProtocol: ec2.IpProtocol.DUAL_STACK, or leave externalIpv6CidrBlocks out'],
+  ])('%s', (_, overrides, message) => {
+    expect(() => synthNewVpc(overrides)).toThrow(new Error(message));
+  });
+
+  test('more rules than the quota, counting the default NACL allow-all rule', () => {
+    // 19 separate TCP ports + the reply rule... egress: 19 allows + 1 deny = 20, plus the allow-all at 100 = 21 > 20.
+    const allowOutbound = Array.from({ length: 19 }, (_, i) => ec2.AclTraffic.tcpPort(1000 + 2 * i));
+    expect(() => synthNewVpc({ allowOutbound })).toThrow(new Error(
+      'Network ACL Vpc8378EB38.DefaultNetworkAcl would hold 21 IPv4 egress rules (20 from this construct, 1 already there), ' +
+      'over maxRulesPerNetworkAcl 20: allow fewer port ranges, use fewer CIDR blocks, or raise the quota "Rules per network ACL" ' +
+      '(at most 40) and set maxRulesPerNetworkAcl to it',
+    ));
+    // The same fits once the quota is raised.
+    expect(() => synthNewVpc({ allowOutbound, maxRulesPerNetworkAcl: 25 })).not.toThrow();
+  });
+
+  test('imported subnets without networkAcls: the error names networkAcls', () => {
+    const { stack, vpc } = importedVpcStack();
+    expect(() => new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE })).toThrow(new Error(
+      "networkAcls is required: subnet 'subnet-0aaaaaaaaaaaaaaa1' (Test/Vpc/PrivateSubnet1) is imported, and imported subnets carry no Network ACL. " +
+      "Pass the NACLs of the selected subnets, e.g. networkAcls: [ec2.NetworkAcl.fromNetworkAclId(this, 'AppAcl', 'acl-0123456789abcdef0')]",
+    ));
+  });
+
+  test('a selected subnet without a route table id: the error names the subnet and the fix', () => {
+    const { stack, acl } = importedVpcStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'NoRtb', {
+      vpcId: 'vpc-1', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa9'],
+    });
+    expect(() => new VpcPeeringExternal(stack, 'Peering', { vpc, networkAcls: [acl], ...BASE })).toThrow(new Error(
+      "subnets: subnet 'subnet-0aaaaaaaaaaaaaaa9' (Test/NoRtb/PrivateSubnet1) has no route table id, so no route to the external VPC can be added for it. " +
+      'Import the subnet with its route table: ec2.Vpc.fromVpcAttributes({ ..., privateSubnetRouteTableIds }) or ec2.Subnet.fromSubnetAttributes({ subnetId, routeTableId })',
+    ));
+  });
+
+  test('an external CIDR overlapping a selected subnet of an imported VPC without vpcCidrBlock', () => {
+    const { stack, acl } = importedVpcStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'NoCidr', {
+      vpcId: 'vpc-1',
+      availabilityZones: ['us-east-1a'],
+      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa9'],
+      privateSubnetRouteTableIds: ['rtb-1'],
+      privateSubnetIpv4CidrBlocks: ['10.9.1.0/24'],
+    });
+    expect(() => new VpcPeeringExternal(stack, 'Peering', { vpc, networkAcls: [acl], ...BASE, externalCidrBlocks: ['10.9.0.0/16'] }))
+      .toThrow("externalCidrBlocks[0] '10.9.0.0/16' overlaps the CIDR block of subnet 'subnet-0aaaaaaaaaaaaaaa9' (Test/NoCidr/PrivateSubnet1) 10.9.1.0/24");
+  });
+
+  test('the same NACL twice in networkAcls', () => {
+    const { stack, vpc, acl } = importedVpcStack();
+    const again = ec2.NetworkAcl.fromNetworkAclId(stack, 'Again', 'acl-0ccccccccccccccc1');
+    expect(() => new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, networkAcls: [acl, again] }))
+      .toThrow(new Error('networkAcls[1] (acl-0ccccccccccccccc1) is the same Network ACL as networkAcls[0]: list each NACL once'));
+  });
+
+  test('an external CIDR overlapping the imported VPC', () => {
+    expect(() => synthImported({ externalCidrBlocks: ['10.1.128.0/17'] }))
+      .toThrow("externalCidrBlocks[0] '10.1.128.0/17' overlaps the VPC's CIDR block 10.1.0.0/16");
+  });
+});
+
+describe('unresolved tokens are accepted', () => {
+  test('a CfnParameter CIDR and an imported pcx id', () => {
+    const { stack, vpc } = newVpcStack();
+    const cidr = new CfnParameter(stack, 'ExternalCidr', { type: 'String' });
+    new VpcPeeringExternal(stack, 'Peering', {
+      vpc,
+      vpcPeeringConnectionId: Fn.importValue('SaasPeeringId'),
+      externalCidrBlocks: [cidr.valueAsString],
+      allowOutbound: [ec2.AclTraffic.tcpPort(443)],
+    });
+    const template = Template.fromStack(stack).toJSON();
+    const routes = resourcesOfType(template, 'AWS::EC2::Route').filter(([, p]) => p.VpcPeeringConnectionId);
+    expect(routes.map(([, p]) => p.DestinationCidrBlock)).toEqual([{ Ref: 'ExternalCidr' }, { Ref: 'ExternalCidr' }]);
+    expect(routes[0][1].VpcPeeringConnectionId).toEqual({ 'Fn::ImportValue': 'SaasPeeringId' });
+    const entries = resourcesOfType(template, 'AWS::EC2::NetworkAclEntry');
+    expect(entries.every(([, p]) => JSON.stringify(p.CidrBlock) === '{"Ref":"ExternalCidr"}')).toBe(true);
+    // The construct id of a token CIDR comes from what it resolves to, so it is stable.
+    expect(routes[0][0]).toMatch(/^PeeringRouteVpcPrivateSubnet1RouteTable[0-9A-F]{8}ExternalCidr[0-9A-F]{8}$/);
+  });
+
+  test('a token port is kept as given, next to the merged ones', () => {
+    const { stack, vpc } = newVpcStack();
+    const port = new CfnParameter(stack, 'Port', { type: 'Number' });
+    new VpcPeeringExternal(stack, 'Peering', {
+      vpc, ...BASE, allowOutbound: [ec2.AclTraffic.tcpPort(443), ec2.AclTraffic.tcpPort(port.valueAsNumber)],
+    });
+    const egress = resourcesOfType(Template.fromStack(stack).toJSON(), 'AWS::EC2::NetworkAclEntry')
+      .filter(([, p]) => p.Egress && p.RuleAction === 'allow');
+    expect(egress.map(([, p]) => p.PortRange)).toEqual([{ From: 443, To: 443 }, { From: { Ref: 'Port' }, To: { Ref: 'Port' } }]);
+    expect(Token.isUnresolved(port.valueAsNumber)).toBe(true);
+  });
+});

@@ -1,0 +1,226 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { BASE, importedVpcStack, newVpcStack, resourcesOfType, synthImported, synthNewVpc } from './fixtures';
+import { VpcPeeringExternal } from '../src';
+
+const DEFAULT_ACL = { 'Fn::GetAtt': ['Vpc8378EB38', 'DefaultNetworkAcl'] };
+
+function peeringRoutes(template: any) {
+  return resourcesOfType(template, 'AWS::EC2::Route').filter(([, p]) => p.VpcPeeringConnectionId);
+}
+function entries(template: any) {
+  return resourcesOfType(template, 'AWS::EC2::NetworkAclEntry').map(([, p]) => p);
+}
+/** Entries as compact rows: [acl, direction, number, action, protocol, ports, cidr]. */
+function rows(template: any) {
+  return entries(template).map(p => [
+    JSON.stringify(p.NetworkAclId), p.Egress ? 'egress' : 'ingress', p.RuleNumber, p.RuleAction, p.Protocol,
+    p.PortRange ? `${p.PortRange.From}-${p.PortRange.To}` : p.Icmp ? `icmp ${p.Icmp.Type}/${p.Icmp.Code}` : '*',
+    p.CidrBlock ?? p.Ipv6CidrBlock,
+  ]).sort((a, b) => String(a).localeCompare(String(b)));
+}
+
+describe('a new ec2.Vpc', () => {
+  test('GIVEN the default props THEN one route per private route table and the Terraform module rules on the default NACL, below 100', () => {
+    const { template } = synthNewVpc();
+    const routes = peeringRoutes(template);
+    expect(routes.map(([, p]) => p)).toEqual([
+      { RouteTableId: { Ref: 'VpcPrivateSubnet1RouteTableB2C5B500' }, DestinationCidrBlock: '10.200.0.0/16', VpcPeeringConnectionId: 'pcx-0123456789abcdef0' },
+      { RouteTableId: { Ref: 'VpcPrivateSubnet2RouteTableA678073B' }, DestinationCidrBlock: '10.200.0.0/16', VpcPeeringConnectionId: 'pcx-0123456789abcdef0' },
+    ]);
+    const acl = JSON.stringify(DEFAULT_ACL);
+    expect(rows(template)).toEqual([
+      [acl, 'egress', 50, 'allow', 6, '443-443', '10.200.0.0/16'],
+      [acl, 'egress', 99, 'deny', -1, '*', '10.200.0.0/16'],
+      [acl, 'ingress', 50, 'allow', 6, '1024-65535', '10.200.0.0/16'],
+      [acl, 'ingress', 51, 'allow', 1, 'icmp 3/4', '10.200.0.0/16'],
+      [acl, 'ingress', 99, 'deny', -1, '*', '10.200.0.0/16'],
+    ]);
+  });
+
+  test('subnets on the default NACL name it once (not once per subnet token), so no rule number is used twice', () => {
+    const { template } = synthNewVpc();
+    const acls = new Set(entries(template).map(p => JSON.stringify(p.NetworkAclId)));
+    expect([...acls]).toEqual([JSON.stringify(DEFAULT_ACL)]);
+  });
+
+  test('logical ids name the route table and CIDR of a route, and the NACL, direction and number of an entry', () => {
+    const { template } = synthNewVpc();
+    const ids = Object.keys(template.Resources).filter(id => id.startsWith('Peering')).sort();
+    expect(ids).toEqual([
+      expect.stringMatching(/^PeeringEntryVpc8378EB38DefaultNetworkAclEgress50[0-9A-F]{8}$/),
+      expect.stringMatching(/^PeeringEntryVpc8378EB38DefaultNetworkAclEgress99[0-9A-F]{8}$/),
+      expect.stringMatching(/^PeeringEntryVpc8378EB38DefaultNetworkAclIngress50[0-9A-F]{8}$/),
+      expect.stringMatching(/^PeeringEntryVpc8378EB38DefaultNetworkAclIngress51[0-9A-F]{8}$/),
+      expect.stringMatching(/^PeeringEntryVpc8378EB38DefaultNetworkAclIngress99[0-9A-F]{8}$/),
+      expect.stringMatching(/^PeeringRouteVpcPrivateSubnet1RouteTableB2C5B500102000016[0-9A-F]{8}$/),
+      expect.stringMatching(/^PeeringRouteVpcPrivateSubnet2RouteTableA678073B102000016[0-9A-F]{8}$/),
+    ]);
+  });
+
+  test('the construct exposes what it created', () => {
+    const { construct, stack } = synthNewVpc({ denyNetworkAcls: [] });
+    expect(construct.routes).toHaveLength(2);
+    expect(construct.networkAclEntries).toHaveLength(5);
+    expect(construct.routes.every(r => r instanceof ec2.CfnRoute)).toBe(true);
+    expect(stack.resolve(construct.routeTableIds)).toEqual([
+      { Ref: 'VpcPrivateSubnet1RouteTableB2C5B500' }, { Ref: 'VpcPrivateSubnet2RouteTableA678073B' },
+    ]);
+    expect(stack.resolve(construct.networkAclIds)).toEqual([DEFAULT_ACL]);
+    expect(construct.denyNetworkAclIds).toEqual([]);
+    expect(construct.vpcPeeringConnectionId).toEqual('pcx-0123456789abcdef0');
+  });
+
+  test('GIVEN the private subnets on a custom NACL THEN the rules go to that NACL, and the default NACL gets none', () => {
+    const { stack, vpc } = newVpcStack();
+    new ec2.NetworkAcl(stack, 'AppAcl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    const template = Template.fromStack(stack).toJSON();
+    const acls = new Set(entries(template).map(p => JSON.stringify(p.NetworkAclId)));
+    expect([...acls]).toEqual([JSON.stringify({ Ref: 'AppAcl6CB102E3' })]);
+  });
+
+  test('GIVEN subnets (isolated) THEN routes go to their route tables', () => {
+    const { template } = synthNewVpc(
+      { subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } },
+      { subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }], natGateways: 0 },
+    );
+    expect(peeringRoutes(template).map(([, p]) => p.RouteTableId)).toEqual([
+      { Ref: 'VpcDataSubnet1RouteTable4E6A1D3A' }, { Ref: 'VpcDataSubnet2RouteTableE0A3A2B6' },
+    ].map(r => expect.objectContaining({ Ref: expect.stringMatching(new RegExp(`^${r.Ref.slice(0, -8)}`)) })));
+  });
+
+  test('GIVEN a VPC without subnets of the selected type THEN the error names subnets', () => {
+    expect(() => synthNewVpc({ subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }))
+      .toThrow("There are no 'Isolated' subnet groups in this VPC");
+  });
+});
+
+describe('an imported VPC', () => {
+  test('GIVEN private subnets that share one route table THEN one route per CIDR, not one per subnet', () => {
+    const { template } = synthImported({ externalCidrBlocks: ['10.200.0.0/16', '10.201.0.0/16'] });
+    expect(peeringRoutes(template).map(([, p]) => [p.RouteTableId, p.DestinationCidrBlock])).toEqual([
+      ['rtb-0bbbbbbbbbbbbbbb1', '10.200.0.0/16'],
+      ['rtb-0bbbbbbbbbbbbbbb1', '10.201.0.0/16'],
+    ]);
+  });
+
+  test('GIVEN several external CIDRs THEN each gets its own allows and deny, numbered allows up and denies down', () => {
+    const { template } = synthImported({ externalCidrBlocks: ['10.201.0.0/16', '10.200.0.0/16'] });
+    const egress = rows(template).filter(r => r[1] === 'egress');
+    expect(egress).toEqual([
+      ['"acl-0ccccccccccccccc1"', 'egress', 50, 'allow', 6, '443-443', '10.200.0.0/16'],
+      ['"acl-0ccccccccccccccc1"', 'egress', 51, 'allow', 6, '443-443', '10.201.0.0/16'],
+      ['"acl-0ccccccccccccccc1"', 'egress', 98, 'deny', -1, '*', '10.201.0.0/16'],
+      ['"acl-0ccccccccccccccc1"', 'egress', 99, 'deny', -1, '*', '10.200.0.0/16'],
+    ]);
+  });
+
+  test('GIVEN denyNetworkAcls THEN those NACLs get only the deny rules, and an access NACL listed there too gets them once', () => {
+    const { stack, vpc, acl } = importedVpcStack();
+    const publicAcl = ec2.NetworkAcl.fromNetworkAclId(stack, 'PublicAcl', 'acl-0ccccccccccccccc2');
+    const construct = new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, networkAcls: [acl], denyNetworkAcls: [publicAcl, acl] });
+    const template = Template.fromStack(stack).toJSON();
+    expect(rows(template).filter(r => r[0] === '"acl-0ccccccccccccccc2"')).toEqual([
+      ['"acl-0ccccccccccccccc2"', 'egress', 99, 'deny', -1, '*', '10.200.0.0/16'],
+      ['"acl-0ccccccccccccccc2"', 'ingress', 99, 'deny', -1, '*', '10.200.0.0/16'],
+    ]);
+    expect(rows(template).filter(r => r[0] === '"acl-0ccccccccccccccc1"')).toHaveLength(5);
+    expect(construct.denyNetworkAclIds).toEqual(['acl-0ccccccccccccccc2']);
+  });
+
+  test('GIVEN blanketDeny: false THEN only the allow rules are created', () => {
+    const { template } = synthImported({ blanketDeny: false, denyNetworkAcls: [] });
+    expect(rows(template).map(r => r[3])).toEqual(['allow', 'allow', 'allow']);
+  });
+
+  test('GIVEN blanketDeny: false and denyNetworkAcls THEN the deny-only NACLs get nothing', () => {
+    const { stack, vpc, acl } = importedVpcStack();
+    const publicAcl = ec2.NetworkAcl.fromNetworkAclId(stack, 'PublicAcl', 'acl-0ccccccccccccccc2');
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, networkAcls: [acl], denyNetworkAcls: [publicAcl], blanketDeny: false });
+    expect(rows(Template.fromStack(stack).toJSON()).some(r => r[0] === '"acl-0ccccccccccccccc2"')).toBe(false);
+  });
+});
+
+describe('traffic', () => {
+  test('ports of one protocol that touch or overlap become one rule; duplicates vanish', () => {
+    const { template } = synthImported({
+      allowOutbound: [80, 443, 443].map(p => ec2.AclTraffic.tcpPort(p))
+        .concat([ec2.AclTraffic.tcpPortRange(8080, 8089), ec2.AclTraffic.tcpPort(8090), ec2.AclTraffic.udpPort(53)]),
+    });
+    const allows = rows(template).filter(r => r[1] === 'egress' && r[3] === 'allow');
+    expect(allows.map(r => `${r[4]}:${r[5]}`).sort()).toEqual(['17:53-53', '6:443-443', '6:80-80', '6:8080-8090']);
+    // Replies: one TCP and one UDP rule on the ephemeral ports.
+    const replies = rows(template).filter(r => r[1] === 'ingress' && r[3] === 'allow' && r[4] !== 1);
+    expect(replies.map(r => `${r[4]}:${r[5]}`).sort()).toEqual(['17:1024-65535', '6:1024-65535']);
+  });
+
+  test('allTraffic swallows every other allow of its direction', () => {
+    const { template } = synthImported({ allowOutbound: [ec2.AclTraffic.tcpPort(443), ec2.AclTraffic.allTraffic()] });
+    expect(rows(template).filter(r => r[1] === 'egress' && r[3] === 'allow').map(r => r[4])).toEqual([-1]);
+  });
+
+  test('GIVEN allowInbound THEN an ingress allow for it and an egress allow for the replies on the ephemeral ports', () => {
+    const { template } = synthImported({
+      allowOutbound: [], allowInbound: [ec2.AclTraffic.tcpPort(5432)], ephemeralPortRange: { from: 32768, to: 60999 },
+    });
+    expect(rows(template)).toEqual([
+      ['"acl-0ccccccccccccccc1"', 'egress', 50, 'allow', 6, '32768-60999', '10.200.0.0/16'],
+      ['"acl-0ccccccccccccccc1"', 'egress', 99, 'deny', -1, '*', '10.200.0.0/16'],
+      ['"acl-0ccccccccccccccc1"', 'ingress', 50, 'allow', 6, '5432-5432', '10.200.0.0/16'],
+      ['"acl-0ccccccccccccccc1"', 'ingress', 51, 'allow', 1, 'icmp 3/4', '10.200.0.0/16'],
+      ['"acl-0ccccccccccccccc1"', 'ingress', 99, 'deny', -1, '*', '10.200.0.0/16'],
+    ]);
+  });
+
+  test('GIVEN allowPathMtuDiscovery: false THEN no ICMP rule', () => {
+    const { template } = synthImported({ allowPathMtuDiscovery: false });
+    expect(rows(template).some(r => r[4] === 1)).toBe(false);
+  });
+
+  test('GIVEN an ICMP echo request outbound THEN echo replies come back', () => {
+    const { template } = synthImported({ allowOutbound: [ec2.AclTraffic.icmp({ type: 8, code: -1 })], allowPathMtuDiscovery: false });
+    expect(rows(template).filter(r => r[3] === 'allow').map(r => `${r[1]} ${r[5]}`)).toEqual(['egress icmp 8/-1', 'ingress icmp 0/-1']);
+  });
+
+  test('GIVEN firstRuleNumber and lastRuleNumber THEN every entry is numbered within the band', () => {
+    const { template } = synthImported({ firstRuleNumber: 200, lastRuleNumber: 210 });
+    expect(rows(template).map(r => r[2])).toEqual([200, 210, 200, 201, 210]);
+  });
+});
+
+describe('IPv6', () => {
+  const dualStack = { ipProtocol: ec2.IpProtocol.DUAL_STACK };
+
+  test('GIVEN a dual-stack VPC and IPv6 external blocks THEN IPv6 routes and IPv6 entries with ICMPv6 path MTU', () => {
+    const { template } = synthNewVpc({ externalIpv6CidrBlocks: ['2600:1f18:abcd::/56'] }, dualStack);
+    const v6Routes = peeringRoutes(template).filter(([, p]) => p.DestinationIpv6CidrBlock);
+    expect(v6Routes.map(([, p]) => p.DestinationIpv6CidrBlock)).toEqual(['2600:1f18:abcd::/56', '2600:1f18:abcd::/56']);
+    const v6 = rows(template).filter(r => r[6] === '2600:1f18:abcd::/56');
+    expect(v6.map(r => r.slice(1, 6))).toEqual([
+      ['egress', 51, 'allow', 6, '443-443'],
+      ['egress', 98, 'deny', -1, '*'],
+      ['ingress', 52, 'allow', 6, '1024-65535'],
+      ['ingress', 53, 'allow', 58, 'icmp 2/0'],
+      ['ingress', 98, 'deny', -1, '*'],
+    ]);
+  });
+
+  test('GIVEN only IPv6 external blocks THEN externalCidrBlocks may be empty', () => {
+    const { template } = synthNewVpc({ externalCidrBlocks: [], externalIpv6CidrBlocks: ['2600:1f18:abcd::/56'] }, dualStack);
+    expect(entries(template).every(p => p.Ipv6CidrBlock && !p.CidrBlock)).toBe(true);
+  });
+
+  test('an invalid IPv6 block is refused', () => {
+    expect(() => synthNewVpc({ externalIpv6CidrBlocks: ['2600:1f18:abcd::1/56'] }, dualStack))
+      .toThrow(new Error("externalIpv6CidrBlocks[0] '2600:1f18:abcd::1/56' is not a valid IPv6 CIDR block (host bits are set: the network is 2600:1f18:abcd::/56)"));
+    expect(() => synthNewVpc({ externalIpv6CidrBlocks: ['10.200.0.0/16'] }, dualStack))
+      .toThrow(new Error("externalIpv6CidrBlocks[0] '10.200.0.0/16' is not a valid IPv6 CIDR block (it is an IPv4 block: put it in externalCidrBlocks)"));
+  });
+
+  test('the quota is counted per address family: 20 IPv4 and 20 IPv6 rules fit side by side', () => {
+    // Per direction and family: 18 allows + 1 deny + the default allow-all = 20.
+    const allowOutbound = Array.from({ length: 18 }, (_, i) => ec2.AclTraffic.tcpPort(1000 + 2 * i));
+    expect(() => synthNewVpc({ allowOutbound, externalIpv6CidrBlocks: ['2600:1f18:abcd::/56'], firstRuleNumber: 1 }, dualStack)).not.toThrow();
+  });
+});
