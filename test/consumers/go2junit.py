@@ -63,6 +63,7 @@ def main() -> int:
             text = "".join(case["output"])
             if case["result"] == "fail":
                 ET.SubElement(tc, "failure", message=f"{test} failed").text = text
+                sys.stderr.write(f"--- FAIL: {name} {test}\n{text}\n")
                 failed += 1
             elif case["result"] == "skip":
                 ET.SubElement(tc, "skipped").text = text
