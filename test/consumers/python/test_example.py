@@ -78,8 +78,8 @@ def test_template_equals_typescript_example(tmp_path):
     ("externalCidrBlocks", {"external_cidr_blocks": ["10.0.0.0/33"]}),
 ])
 def test_bad_input_names_the_prop(tmp_path, prop, overrides):
-    # jsii re-raises the construct's JavaScript error in Python (as a RuntimeError/JSIIError).
-    with pytest.raises(Exception) as caught:
+    # jsii re-raises the construct's JavaScript error in Python as a RuntimeError with the same message.
+    with pytest.raises(RuntimeError) as caught:
         synth(tmp_path, **overrides)
     message = str(caught.value)
     assert prop in message, f"the error should name {prop}: {type(caught.value).__name__}: {message}"
