@@ -111,7 +111,7 @@ java_suite() {
   rm -rf "$HOME/.m2/repository/io/github/vpcpeeringexternal/cdk-vpc-peering-external"
   rm -f "$REPORTS/consumer-java-junit.xml"
   (cd "$HERE/java" && CONSUMER_REFERENCE_TEMPLATE="$WORK/reference.json" \
-    mvn -B -ntp -q clean test -Dcdkvpe.version="$VERSION" -Djsii.version="$JSII_VERSION")
+    mvn -B -ntp -q -Dstyle.color=never clean test -Dcdkvpe.version="$VERSION" -Djsii.version="$JSII_VERSION")
   local rc=$?
   python3 "$HERE/merge-junit.py" "$REPORTS/consumer-java-junit.xml" consumer-java "$HERE"/java/target/surefire-reports/TEST-*.xml \
     || rc=1

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.jsii.JsiiException;
 
 /**
  * Consumer test: rebuilds the example stack in Java with the built jar, checks that the template equals the TypeScript
@@ -53,7 +54,7 @@ class NewVpcExampleStackTest {
 
     @Test
     void badPeeringIdNamesTheProp() {
-        RuntimeException e = assertThrows(RuntimeException.class,
+        JsiiException e = assertThrows(JsiiException.class,
                 () -> synth("abc", NewVpcExampleStack.EXTERNAL_CIDR_BLOCKS));
         assertTrue(String.valueOf(e.getMessage()).contains("vpcPeeringConnectionId"),
                 () -> "the error should name vpcPeeringConnectionId: " + e);
@@ -61,7 +62,7 @@ class NewVpcExampleStackTest {
 
     @Test
     void badCidrBlockNamesTheProp() {
-        RuntimeException e = assertThrows(RuntimeException.class,
+        JsiiException e = assertThrows(JsiiException.class,
                 () -> synth(NewVpcExampleStack.PEERING_ID, List.of("10.0.0.0/33")));
         assertTrue(String.valueOf(e.getMessage()).contains("externalCidrBlocks"),
                 () -> "the error should name externalCidrBlocks: " + e);
