@@ -148,8 +148,6 @@ echo "  total                      $(( $(date +%s) - START ))s"
 # Steps that failed without a JUnit report of their own (a package build, the reference) count as failures too.
 NOREPORT=0
 for f in "${FAILED[@]}"; do [[ "$f" == consumer:* ]] || NOREPORT=$((NOREPORT + 1)); done
+[ ${#FAILED[@]} -eq 0 ] || echo "  FAILED: ${FAILED[*]}"
 python3 "$HERE/merge-junit.py" --summary --extra-failed "$NOREPORT" $(ls "$REPORTS"/consumer-*-junit.xml 2>/dev/null)
-if [ ${#FAILED[@]} -gt 0 ]; then
-  echo "consumer tests FAILED: ${FAILED[*]}" >&2
-  exit 1
-fi
+[ ${#FAILED[@]} -eq 0 ]

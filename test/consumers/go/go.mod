@@ -2,6 +2,9 @@ module github.com/vpc-peering-external/cdk-vpc-peering-external-consumer-go
 
 go 1.25.0
 
+// aws-cdk-go v2.245.0 (the library's minimum, as in the other languages) is refused by the Go module proxy reachable
+// here (403 "not available" for its zip); v2.257.0 is the oldest >= 2.245.0 it serves. The generated package asks for
+// >= v2.245.0, so this is what a Go user's module would select too.
 require (
 	github.com/aws/aws-cdk-go/awscdk/v2 v2.257.0
 	github.com/aws/constructs-go/constructs/v10 v10.5.1
