@@ -36,6 +36,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   experimentalIntegRunner: true,
+  typecheckTests: true,
 
   publishToPypi: {
     distName: 'cdk-vpc-peering-external',
@@ -86,6 +87,19 @@ project.addTask('example', {
     { exec: 'ts-node --project example/tsconfig.json example/app.ts' },
     { exec: 'ts-node --project example/tsconfig.json example/show.ts example/cdk.out' },
   ],
+});
+
+// The whole suite as CI runs it (build, consumer packages, emulator deploy); prints `N passed, N failed` last.
+project.addTask('test:all', {
+  description: 'Run every test: the build (jest, eslint, integ snapshots), the Python/Java/Go consumers and the deploy on a local AWS emulator',
+  exec: 'bash scripts/test-all.sh',
+});
+
+// Speed and memory targets live in benchmarks, not in timed tests.
+project.addTask('bench', {
+  description: 'Benchmark planning and synthesis against their time and memory targets',
+  exec: 'node --expose-gc -r ts-node/register test/bench/bench.ts',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' },
 });
 
 project.eslint?.addLintPattern('example');

@@ -1,2 +1,3 @@
 export * from './vpc-peering-external-props';
 export * from './vpc-peering-external';
+export * from './warnings';

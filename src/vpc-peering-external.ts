@@ -87,9 +87,10 @@ export class VpcPeeringExternal extends Construct {
 
     const routeTables = routeTablesOf(selection.subnets, names);
     const accessAcls = props.networkAcls
-      ? uniqueAcls(props.networkAcls.map(a => naclRef(a.networkAclId, names)), 'networkAcls')
+      ? uniqueAcls(props.networkAcls.map((a, i) => naclRef(a.networkAclId, props.vpc, names, `networkAcls[${i}]`)), 'networkAcls')
       : networkAclsOfSubnets(props.vpc, selection.subnets, names);
-    const denyAcls = uniqueAcls((props.denyNetworkAcls ?? []).map(a => naclRef(a.networkAclId, names)), 'denyNetworkAcls');
+    const denyAcls = uniqueAcls(
+      (props.denyNetworkAcls ?? []).map((a, i) => naclRef(a.networkAclId, props.vpc, names, `denyNetworkAcls[${i}]`)), 'denyNetworkAcls');
     const aclByKey = new Map<string, NaclRef>([...denyAcls, ...accessAcls].map(a => [a.key, a]));
 
     const entries = planNetworkAclEntries({
@@ -115,10 +116,11 @@ export class VpcPeeringExternal extends Construct {
     if (overQuota.length > 0) {
       throw new Error(overQuota.join('\n'));
     }
-    if (defaultAclKey && blanketDeny && entries.some(e => e.acl === defaultAclKey && e.ruleNumber >= 100)) {
+    if (defaultAclKey && entries.some(e => e.acl === defaultAclKey && e.ruleNumber >= 100)) {
       throw new Error(
-        `lastRuleNumber ${lastRuleNumber} puts rules at or above 100 in the VPC's default Network ACL, behind its allow-all ` +
-        'rule 100: the deny rules there would never match. Keep lastRuleNumber at 99 or below',
+        `lastRuleNumber ${lastRuleNumber} puts rules at or above 100 in the VPC's default Network ACL, whose allow-all ` +
+        'rule 100 holds that number and decides all traffic first: those rules would never apply (and 100 itself would ' +
+        'fail the deploy). Keep lastRuleNumber at 99 or below',
       );
     }
 

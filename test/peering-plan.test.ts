@@ -83,7 +83,8 @@ describe('planNetworkAclEntries', () => {
   });
 
   test('the quota counts per NACL, direction and family, with what the NACL already holds', () => {
-    const entries = planNetworkAclEntries(input({ allowOutbound: [1, 3, 5].map(p => ({ protocol: TCP, portRange: { from: p, to: p }, reasons: [] })) }));
+    const allowOutbound = [1, 3, 5].map(p => ({ protocol: TCP, portRange: { from: p, to: p }, reasons: [] }));
+    const entries = planNetworkAclEntries(input({ allowOutbound }));
     // egress: 3 allows + 1 deny = 4; ingress: reply + PMTU + deny = 3.
     expect(quotaViolations(entries, () => ({ ipv4: 0, ipv6: 0 }), 4, a => a)).toEqual([]);
     expect(quotaViolations(entries, () => ({ ipv4: 1, ipv6: 0 }), 4, a => a)).toHaveLength(1);
@@ -101,7 +102,22 @@ const portRange = fc.oneof(
 const traffic = fc.record({ protocol: fc.constantFrom(TCP, UDP), portRange }).map(t => ({ ...t, reasons: ['r'] }) as Traffic);
 const ephemeral = fc.tuple(fc.integer({ min: 1, max: 60000 }), fc.integer({ min: 0, max: 65535 }))
   .map(([a, b]) => ({ from: Math.min(a, b), to: Math.max(a, b) }));
-const scenario = fc.record({
+interface Scenario {
+  outbound: Traffic[];
+  inbound: Traffic[];
+  cidrCount: number;
+  ephemeral: { from: number; to: number };
+  pmtu: boolean;
+}
+interface TestPacket {
+  direction: 'ingress' | 'egress';
+  protocol: number;
+  port: number;
+  icmp: number[];
+  remote: string;
+}
+
+const scenario: fc.Arbitrary<Scenario> = fc.record({
   outbound: fc.array(traffic, { maxLength: 5 }),
   inbound: fc.array(traffic, { maxLength: 4 }),
   cidrCount: fc.integer({ min: 1, max: 3 }),
@@ -113,7 +129,7 @@ function cidrsOf(count: number): ExternalCidr[] {
   return Array.from({ length: count }, (_, i) => ({ cidr: `10.${200 + i}.0.0/16`, family: 'ipv4' as const }));
 }
 
-const packet = fc.record({
+const packet: fc.Arbitrary<TestPacket> = fc.record({
   direction: fc.constantFrom<'ingress' | 'egress'>('ingress', 'egress'),
   protocol: fc.constantFrom(TCP, UDP, Protocol.ICMP),
   port: fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(0, 443, 1023, 1024, 65535)),
@@ -125,7 +141,7 @@ const packet = fc.record({
 });
 
 /** The intended decision, from the definition of the policy (not from the plan). */
-function intended(s: fc.Infer<typeof scenario>, p: fc.Infer<typeof packet>, cidrs: ExternalCidr[]): 'allow' | 'deny' {
+function intended(s: Scenario, p: TestPacket, cidrs: ExternalCidr[]): 'allow' | 'deny' {
   const second = Number(p.remote.split('.')[1]);
   const external = p.remote.startsWith('10.') && cidrs.some(c => c.cidr === `10.${second}.0.0/16`);
   if (!external) {

@@ -224,3 +224,22 @@ describe('IPv6', () => {
     expect(() => synthNewVpc({ allowOutbound, externalIpv6CidrBlocks: ['2600:1f18:abcd::/56'], firstRuleNumber: 1 }, dualStack)).not.toThrow();
   });
 });
+
+describe('the default NACL passed through subnet.networkAcl', () => {
+  test('the per-subnet tokens of the default NACL name one NACL: listing two is an error, one gives the default NACL', () => {
+    const { stack, vpc } = newVpcStack();
+    const acls = vpc.privateSubnets.map(s => (s as ec2.Subnet).networkAcl);
+    expect(() => new VpcPeeringExternal(stack, 'Twice', { vpc, ...BASE, networkAcls: acls }))
+      .toThrow(new Error('networkAcls[1] (Vpc8378EB38.DefaultNetworkAcl) is the same Network ACL as networkAcls[0]: list each NACL once'));
+    const construct = new VpcPeeringExternal(stack, 'Once', { vpc, ...BASE, networkAcls: [acls[0]] });
+    expect(stack.resolve(construct.networkAclIds)).toEqual([DEFAULT_ACL]);
+  });
+
+  test('a public subnet\'s default NACL token in denyNetworkAcls is the same default NACL: its denies are made once', () => {
+    const { stack, vpc } = newVpcStack();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, denyNetworkAcls: [(vpc.publicSubnets[0] as ec2.Subnet).networkAcl] });
+    const template = Template.fromStack(stack).toJSON();
+    expect(new Set(entries(template).map(p => JSON.stringify(p.NetworkAclId)))).toEqual(new Set([JSON.stringify(DEFAULT_ACL)]));
+    expect(entries(template).filter(p => p.RuleAction === 'deny')).toHaveLength(2);
+  });
+});

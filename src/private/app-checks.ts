@@ -10,12 +10,8 @@ import { IConstruct } from 'constructs';
 import { AddressFamily, cidrsOverlap } from './cidr';
 import { describeEntry, ExistingRuleCount, PlannedEntry, quotaViolations } from './peering-plan';
 import { Protocol } from './traffic';
+import { PeeringWarnings } from '../warnings';
 
-/** Ids of the warnings this library emits; acknowledge them with `Annotations.of(scope).acknowledgeWarning(id)`. */
-export const WARNING_IDS = {
-  shadowed: 'cdk-vpc-peering-external:shadowedByLowerRule',
-  openSecurityGroup: 'cdk-vpc-peering-external:securityGroupOpenToAnywhere',
-} as const;
 
 interface OwnEntry {
   readonly resource: ec2.CfnNetworkAclEntry;
@@ -64,16 +60,24 @@ export function checkNeighbours(self: IConstruct, ctx: NeighbourContext): string
     }
     const shadowed = ctx.entries.find(o => decidesFirst(p, o.planned));
     if (shadowed) {
-      Annotations.of(n.resource).addWarningV2(WARNING_IDS.shadowed,
+      Annotations.of(n.resource).addWarningV2(PeeringWarnings.SHADOWED_BY_LOWER_RULE,
         `Rule ${describeEntry(p)} of Network ACL ${ctx.aclName(p.acl)} is evaluated before ${describeEntry(shadowed.planned)} ` +
         `of ${shadowed.resource.node.path} and decides that traffic first, so the peering rule never applies. ` +
         'Number the peering rules below it (firstRuleNumber/lastRuleNumber) or renumber this entry.');
     }
   }
 
-  const all = [...ctx.entries.map(e => e.planned), ...neighbours.map(n => n.planned)];
-  errors.push(...quotaViolations(all, ctx.existingRules, ctx.maxRules, ctx.aclName)
-    .map(m => `${m} (counting the other entries of this stack in that NACL)`));
+  const withNeighbours = (acl: string, egress: boolean) => {
+    const theirs = neighbours.map(n => n.planned).filter(p => p.acl === acl && p.egress === egress);
+    const base = ctx.existingRules(acl, egress);
+    return {
+      ipv4: base.ipv4 + theirs.filter(p => p.family === 'ipv4').length,
+      ipv6: base.ipv6 + theirs.filter(p => p.family === 'ipv6').length,
+    };
+  };
+  if (neighbours.length > 0) {
+    errors.push(...quotaViolations(ctx.entries.map(e => e.planned), withNeighbours, ctx.maxRules, ctx.aclName));
+  }
 
   checkSecurityGroups(stack, ctx);
   return errors;
@@ -145,15 +149,16 @@ function checkSecurityGroups(stack: Stack, ctx: NeighbourContext): void {
     if (!(c instanceof ec2.CfnSecurityGroup) || JSON.stringify(stack.resolve(c.vpcId)) !== vpcKey) {
       continue;
     }
-    const rules = (stack.resolve(c.securityGroupIngress) ?? []) as Array<Record<string, unknown>>;
-    for (const rule of Array.isArray(rules) ? rules : []) {
-      const anywhere = rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0';
+    const resolved = stack.resolve(c.securityGroupIngress);
+    for (const rule of (Array.isArray(resolved) ? resolved : []) as ec2.CfnSecurityGroup.IngressProperty[]) {
+      const anywhere = rule.cidrIp === '0.0.0.0/0' || rule.cidrIpv6 === '::/0';
       if (!anywhere) {
         continue;
       }
-      const protocol = String(rule.IpProtocol) === '-1' ? -1 : ({ tcp: 6, udp: 17, icmp: 1 } as Record<string, number>)[String(rule.IpProtocol)] ?? Number(rule.IpProtocol);
-      const from = Number(rule.FromPort ?? 0);
-      const to = Number(rule.ToPort ?? 65535);
+      const protocol = String(rule.ipProtocol) === '-1' ? -1
+        : ({ tcp: 6, udp: 17, icmp: 1 } as Record<string, number>)[String(rule.ipProtocol)] ?? Number(rule.ipProtocol);
+      const from = Number(rule.fromPort ?? 0);
+      const to = Number(rule.toPort ?? 65535);
       const probe: PlannedEntry = {
         acl: '',
         egress: false,
@@ -165,8 +170,8 @@ function checkSecurityGroups(stack: Stack, ctx: NeighbourContext): void {
       };
       const reachable = openIngress.find(o => trafficOverlaps(probe, o));
       if (reachable) {
-        Annotations.of(c).addWarningV2(WARNING_IDS.openSecurityGroup,
-          `Security group ${c.node.path} allows ${String(rule.IpProtocol)} ${from}-${to} from ${rule.CidrIp ?? rule.CidrIpv6}, ` +
+        Annotations.of(c).addWarningV2(PeeringWarnings.SECURITY_GROUP_OPEN_TO_ANYWHERE,
+          `Security group ${c.node.path} allows ${String(rule.ipProtocol)} ${from}-${to} from ${rule.cidrIp ?? rule.cidrIpv6}, ` +
           `and the Network ACLs let the external VPC in on ${describeEntry(reachable)}: "anywhere" now includes the ` +
           'third party. Allow only the security groups or CIDR blocks you trust.');
       }

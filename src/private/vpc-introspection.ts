@@ -75,25 +75,29 @@ export function networkAclsOfSubnets(vpc: ec2.IVpc, subnets: ec2.ISubnet[], name
         "Pass the NACLs of the selected subnets, e.g. networkAcls: [ec2.NetworkAcl.fromNetworkAclId(this, 'AppAcl', 'acl-0123456789abcdef0')]",
       );
     }
-    let networkAclId = acl.networkAclId;
-    if (isDefaultAclAssociation(names.resolve(networkAclId))) {
-      const defaultId = defaultNetworkAclId(vpc);
-      if (!defaultId) {
-        throw new Error(
-          `networkAcls is required: ${describeSubnet(subnet)} is on its VPC's default Network ACL, whose id the VPC does not expose`,
-        );
-      }
-      networkAclId = defaultId;
-    }
-    const ref = naclRef(networkAclId, names);
+    const ref = naclRef(acl.networkAclId, vpc, names, describeSubnet(subnet));
     acls.set(ref.key, acls.get(ref.key) ?? ref);
   }
   return [...acls.values()];
 }
 
-/** A NaclRef for a NACL id. */
-export function naclRef(networkAclId: string, names: ResolvedNames): NaclRef {
-  return { key: names.key(networkAclId), networkAclId, name: names.name(networkAclId) };
+/**
+ * A NaclRef for a NACL id. The per-subnet token of the default NACL (`Fn::GetAtt [<subnet>, NetworkAclAssociationId]`,
+ * what `subnet.networkAcl` gives for a subnet on the default NACL) is mapped to the VPC's one default NACL id.
+ */
+export function naclRef(networkAclId: string, vpc: ec2.IVpc, names: ResolvedNames, what: string): NaclRef {
+  let id = networkAclId;
+  if (isDefaultAclAssociation(names.resolve(networkAclId))) {
+    const defaultId = defaultNetworkAclId(vpc);
+    if (!defaultId) {
+      throw new Error(
+        `networkAcls is required: ${what} is on its VPC's default Network ACL, whose id the VPC does not expose; ` +
+        'pass it with ec2.NetworkAcl.fromNetworkAclId',
+      );
+    }
+    id = defaultId;
+  }
+  return { key: names.key(id), networkAclId: id, name: names.name(id) };
 }
 
 function isDefaultAclAssociation(resolved: unknown): boolean {

@@ -1,0 +1,118 @@
+/**
+ * Checks made at synth time with everything else in the stack: rule numbers taken twice, entries that decide the
+ * external traffic before ours, the quota with other entries counted, and security groups open to "anywhere".
+ */
+import { App, Annotations as CoreAnnotations, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { BASE } from './fixtures';
+import { PeeringWarnings, VpcPeeringExternal } from '../src';
+
+function setup() {
+  const app = new App();
+  const stack = new Stack(app, 'Test');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
+  const appAcl = new ec2.NetworkAcl(stack, 'AppAcl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+  return { app, stack, vpc, appAcl };
+}
+
+describe('rule numbers taken twice in one NACL', () => {
+  test('an entry of another construct on a number the construct uses is an error naming both', () => {
+    const { app, stack, vpc, appAcl } = setup();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    appAcl.addEntry('Mine', { ruleNumber: 99, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.EGRESS });
+    expect(() => app.synth()).toThrow(
+      'Test/AppAcl/Mine/Resource takes egress rule number 99 of Network ACL AppAcl6CB102E3, which Test/Peering/Entry-AppAcl6CB102E3-Egress-99 uses too; ' +
+      'the deploy would fail with NetworkAclEntryAlreadyExists. Give one of them another number (firstRuleNumber/lastRuleNumber set the band of this construct)',
+    );
+  });
+
+  test('two constructs for two SaaS peers in one NACL collide with the same band and pass with separate bands', () => {
+    const collide = setup();
+    new VpcPeeringExternal(collide.stack, 'Elastic', { vpc: collide.vpc, ...BASE });
+    new VpcPeeringExternal(collide.stack, 'Mongo', { vpc: collide.vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'] });
+    expect(() => collide.app.synth()).toThrow(/Test\/Mongo\/Entry-AppAcl6CB102E3-Ingress-50 takes ingress rule number 50/);
+
+    const apart = setup();
+    new VpcPeeringExternal(apart.stack, 'Elastic', { vpc: apart.vpc, ...BASE, firstRuleNumber: 50, lastRuleNumber: 69 });
+    new VpcPeeringExternal(apart.stack, 'Mongo', { vpc: apart.vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'], firstRuleNumber: 70, lastRuleNumber: 89 });
+    expect(() => apart.app.synth()).not.toThrow();
+  });
+
+  test('the same number in the other direction or another NACL is fine', () => {
+    const { app, stack, vpc, appAcl } = setup();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, blanketDeny: false });
+    appAcl.addEntry('Mine', { ruleNumber: 99, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.EGRESS });
+    expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('entries numbered below ours that decide the external traffic first', () => {
+  test('an allow-all at 10 before our deny is a warning with an id users can acknowledge', () => {
+    const { stack, vpc, appAcl } = setup();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    appAcl.addEntry('AllowAll', { ruleNumber: 10, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.INGRESS });
+    Annotations.fromStack(stack).hasWarning('/Test/AppAcl/AllowAll/Resource', Match.stringLikeRegexp(
+      '^Rule #10 allow all traffic ingress from 0.0.0.0/0 of Network ACL AppAcl6CB102E3 is evaluated before #99 deny all traffic ingress from 10.200.0.0/16 .*never applies.*' +
+      '\\[ack: cdk-vpc-peering-external:shadowedByLowerRule\\]$',
+    ));
+  });
+
+  test('a lower entry that does not touch the external CIDR, or agrees with our action, is no warning', () => {
+    const { stack, vpc, appAcl } = setup();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    appAcl.addEntry('Internet', { ruleNumber: 10, cidr: ec2.AclCidr.ipv4('52.0.0.0/8'), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.INGRESS });
+    appAcl.addEntry('DenyMore', { ruleNumber: 11, cidr: ec2.AclCidr.ipv4('10.200.0.0/16'), traffic: ec2.AclTraffic.tcpPort(22), direction: ec2.TrafficDirection.INGRESS, ruleAction: ec2.Action.DENY });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('shadowedByLowerRule'));
+  });
+
+  test('the warning can be acknowledged', () => {
+    const { stack, vpc, appAcl } = setup();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    const entry = appAcl.addEntry('AllowAll', { ruleNumber: 10, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.INGRESS });
+    CoreAnnotations.of(entry).acknowledgeWarning(PeeringWarnings.SHADOWED_BY_LOWER_RULE, 'on purpose');
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('shadowedByLowerRule'));
+  });
+});
+
+describe('the quota with the other entries of the stack counted', () => {
+  test('other entries in the NACL count towards maxRulesPerNetworkAcl', () => {
+    const { app, stack, vpc, appAcl } = setup();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    // The construct puts 2 egress rules in the NACL (allow 443, deny); 18 others fit the quota of 20, 19 do not.
+    for (let i = 0; i < 19; i++) {
+      appAcl.addEntry(`Rule${i}`, { ruleNumber: 200 + i, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.tcpPort(i), direction: ec2.TrafficDirection.EGRESS });
+    }
+    expect(() => app.synth()).toThrow('Network ACL AppAcl6CB102E3 would hold 21 IPv4 egress rules (2 from this construct, 19 already there), over maxRulesPerNetworkAcl 20');
+  });
+
+  test('18 other entries and the construct fit the quota of 20', () => {
+    const { app, stack, vpc, appAcl } = setup();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    for (let i = 0; i < 18; i++) {
+      appAcl.addEntry(`Rule${i}`, { ruleNumber: 200 + i, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.tcpPort(i), direction: ec2.TrafficDirection.EGRESS });
+    }
+    expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('security groups open to "anywhere", which now includes the external VPC', () => {
+  test('a security group of the VPC open on a port the NACLs let the SaaS reach is a warning', () => {
+    const { stack, vpc } = setup();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    const sg = new ec2.SecurityGroup(stack, 'AppSg', { vpc });
+    sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(8080));
+    Annotations.fromStack(stack).hasWarning('/Test/AppSg/Resource', Match.stringLikeRegexp(
+      '^Security group Test/AppSg/Resource allows tcp 8080-8080 from 0.0.0.0/0, and the Network ACLs let the external VPC in on #50 allow tcp 1024-65535 .*' +
+      '\\[ack: cdk-vpc-peering-external:securityGroupOpenToAnywhere\\]$',
+    ));
+  });
+
+  test('a port the NACLs keep closed to the SaaS (443 below the ephemeral range) is no warning', () => {
+    const { stack, vpc } = setup();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    const sg = new ec2.SecurityGroup(stack, 'LbSg', { vpc });
+    sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('securityGroupOpenToAnywhere'));
+  });
+});

@@ -1,0 +1,123 @@
+"""Helpers for tests against the moto server: clients (per account), stack operations, EC2 state read back."""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from typing import Any
+from urllib.parse import urlparse
+
+import boto3
+from botocore.config import Config
+
+OUR_ACCOUNT = "123456789012"  # moto's default account
+THIRD_PARTY_ACCOUNT = "210987654321"
+REGION = "us-east-1"
+
+
+def endpoint() -> str:
+    url = os.environ["AWS_ENDPOINT_URL"]
+    host = urlparse(url).hostname
+    if host not in ("127.0.0.1", "localhost"):
+        raise RuntimeError(f"refusing a non-loopback endpoint: {url}")
+    return url
+
+
+def client(service: str, account: str | None = None) -> Any:
+    """A client for the emulator. `account` selects moto's account through its `x-moto-account-id` header."""
+    c = boto3.client(
+        service, endpoint_url=endpoint(), region_name=REGION,
+        aws_access_key_id="testing", aws_secret_access_key="testing", aws_session_token="testing",
+        config=Config(retries={"max_attempts": 1}),
+    )
+    if account is not None:
+        def add_header(request: Any, **_: Any) -> None:
+            request.headers["x-moto-account-id"] = account
+        c.meta.events.register("before-sign.*.*", add_header)
+    return c
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+# --- stacks ----------------------------------------------------------------------------------------------------------
+
+def stack_status(cfn: Any, name: str) -> str:
+    return cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
+
+
+def failure_reasons(cfn: Any, name: str) -> list[str]:
+    events = cfn.describe_stack_events(StackName=name)["StackEvents"]
+    return [e.get("ResourceStatusReason", "") for e in events if e["ResourceStatus"].endswith("_FAILED")]
+
+
+def create_stack(cfn: Any, name: str, template: dict[str, Any], params: dict[str, str] | None = None) -> str:
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps(template), Parameters=_params(params))
+    return stack_status(cfn, name)
+
+
+def update_stack(cfn: Any, name: str, template: dict[str, Any], params: dict[str, str] | None = None) -> str:
+    cfn.update_stack(StackName=name, TemplateBody=json.dumps(template), Parameters=_params(params))
+    return stack_status(cfn, name)
+
+
+def delete_stack(cfn: Any, name: str) -> None:
+    cfn.delete_stack(StackName=name)
+    remaining = [s for s in cfn.list_stacks()["StackSummaries"]
+                 if s["StackName"] == name and s["StackStatus"] != "DELETE_COMPLETE"]
+    assert not remaining, remaining
+
+
+def _params(params: dict[str, str] | None) -> list[dict[str, str]]:
+    return [{"ParameterKey": k, "ParameterValue": v} for k, v in (params or {}).items()]
+
+
+# --- EC2 state -------------------------------------------------------------------------------------------------------
+
+def acl(ec2: Any, acl_id: str) -> dict[str, Any]:
+    return ec2.describe_network_acls(NetworkAclIds=[acl_id])["NetworkAcls"][0]
+
+
+def entries(ec2: Any, acl_id: str) -> set[tuple]:
+    """Every entry of a NACL as a comparable tuple: (egress, rule, action, protocol, cidr, ipv6 cidr, ports, icmp)."""
+    return {entry_key(e) for e in acl(ec2, acl_id)["Entries"]}
+
+
+def entry_key(e: dict[str, Any]) -> tuple:
+    pr, icmp = e.get("PortRange"), e.get("IcmpTypeCode")
+    return (
+        bool(e["Egress"]), int(e["RuleNumber"]), e["RuleAction"], str(e["Protocol"]),
+        e.get("CidrBlock"), e.get("Ipv6CidrBlock"),
+        (int(pr["From"]), int(pr["To"])) if pr else None,
+        (int(icmp["Type"]), int(icmp["Code"])) if icmp else None,
+    )
+
+
+def acl_of_subnet(ec2: Any, subnet_id: str) -> str:
+    acls = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [subnet_id]}])["NetworkAcls"]
+    assert len(acls) == 1, acls
+    return acls[0]["NetworkAclId"]
+
+
+def routes(ec2: Any, rtb_id: str) -> set[tuple]:
+    """Every route of a table: (destination, target)."""
+    table = ec2.describe_route_tables(RouteTableIds=[rtb_id])["RouteTables"][0]
+    out = set()
+    for r in table["Routes"]:
+        dest = r.get("DestinationCidrBlock") or r.get("DestinationIpv6CidrBlock") or r.get("DestinationPrefixListId")
+        target = (r.get("VpcPeeringConnectionId") or r.get("GatewayId") or r.get("NatGatewayId")
+                  or r.get("TransitGatewayId") or r.get("NetworkInterfaceId") or r.get("InstanceId"))
+        out.add((dest, target))
+    return out
+
+
+def peering(owner_vpc: str, owner_account: str, peer_vpc: str, peer_account: str) -> str:
+    """The third party (owner) requests a peering to our VPC (peer), we accept it. Returns the pcx id."""
+    theirs, ours = client("ec2", owner_account), client("ec2", peer_account)
+    pcx = theirs.create_vpc_peering_connection(VpcId=owner_vpc, PeerVpcId=peer_vpc, PeerOwnerId=peer_account)[
+        "VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    ours.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    status = ours.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx])["VpcPeeringConnections"][0]
+    assert status["Status"]["Code"] == "active", status
+    return pcx

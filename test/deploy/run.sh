@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The deploy test of issue 5: moto (pinned, with moto_ext) on 127.0.0.1, the extension's tests, the example stacks
+# deployed, updated and destroyed, cfn-lint over every template, and cfn-lint next to the construct's own validation on
+# broken templates (test_cfn_lint_agreement.py). Run from anywhere; scripts/test-all.sh calls it from the repo root.
+# JUnit: test-reports/deploy-junit.xml. Needs python3 (3.9+), node/npm with node_modules installed (npm ci), PyPI.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$ROOT/test/deploy"
+VENV="$HERE/.venv"
+cd "$ROOT"
+
+# Never a real AWS endpoint: dummy credentials, no metadata service, one region; the endpoint is set below.
+export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+unset AWS_PROFILE MOTO_ACCOUNT_ID
+export CDK_DISABLE_CLI_TELEMETRY=true JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 TS_NODE_TRANSPILE_ONLY=true
+export DEPLOY_SYNTH_OUT="$HERE/cdk.out"
+
+start=$(date +%s)
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$HERE/requirements.txt"
+
+if [ ! -d node_modules ]; then
+  npm ci --no-audit --no-fund
+fi
+# the example's templates, for cfn-lint (synth only: offline, no account)
+if ! ls example/cdk.out/*.template.json >/dev/null 2>&1; then
+  CDK_OUTDIR="$ROOT/example/cdk.out" npx ts-node --project example/tsconfig.json example/app.ts >/dev/null
+fi
+rm -rf "$DEPLOY_SYNTH_OUT"
+
+mkdir -p test-reports
+PORT_FILE="$(mktemp)"
+rm -f "$PORT_FILE"
+"$VENV/bin/python" "$HERE/server.py" --port-file "$PORT_FILE" > "$ROOT/test-reports/deploy-server.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -f "$PORT_FILE"' EXIT
+for _ in $(seq 1 100); do
+  [ -s "$PORT_FILE" ] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$ROOT/test-reports/deploy-server.log"; echo "moto server did not start" >&2; exit 1; }
+  sleep 0.1
+done
+[ -s "$PORT_FILE" ] || { cat "$ROOT/test-reports/deploy-server.log"; echo "moto server did not report its port" >&2; exit 1; }
+export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$PORT_FILE")"
+echo "moto $("$VENV/bin/python" -c 'import moto; print(moto.__version__)') with moto_ext on $AWS_ENDPOINT_URL"
+
+
+rc=0
+"$VENV/bin/python" -m pytest -p no:cacheprovider -q -rs \
+  --junitxml=test-reports/deploy-junit.xml -o junit_suite_name=deploy \
+  "$HERE/test_moto_ext.py" "$HERE/test_deploy.py" "$HERE/test_cfn_lint.py" "$HERE/test_cfn_lint_agreement.py" || rc=$?
+
+"$VENV/bin/python" - <<'PY' || true
+import xml.etree.ElementTree as ET
+r = ET.parse("test-reports/deploy-junit.xml").getroot()
+s = r if r.tag == "testsuite" else r.find("testsuite")
+t, f, e, sk = (int(s.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+print(f"deploy: {t - f - e - sk} passed, {f + e} failed, {sk} skipped")
+PY
+echo "test/deploy/run.sh took $(( $(date +%s) - start ))s"
+exit $rc

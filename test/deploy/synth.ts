@@ -1,0 +1,143 @@
+/**
+ * Synthesizes the stacks the deploy test runs on the emulator.
+ *
+ *   npx ts-node --project test/tsconfig.json test/deploy/synth.ts <outdir> <variants-json>
+ *
+ * `<variants-json>` is a JSON array (or a file holding one) of variants; each becomes one stack, written by a plain
+ * `app.synth()` to `<outdir>/<stackName>.template.json`:
+ *
+ * - `{ "kind": "example-new", "stackName", "pcx" }`: the example's `NewVpcExampleStack` itself, with its routes pointed
+ *   at the real peering connection (the class hard-codes a placeholder pcx id).
+ * - `{ "kind": "example-imported", "stackName", "imported": ImportedVpcExampleStackProps }`: the example's
+ *   `ImportedVpcExampleStack` itself.
+ * - `{ "kind": "new" | "imported", "stackName", ... }`: the same stacks (same construct ids, so the same logical ids)
+ *   with the construct's props taken from the variant: `externalIpv6CidrBlocks` ("imported" only), `allowOutbound` / `allowInbound` (traffic specs: "tcp:443",
+ *   "tcp:1000-2000", "udp:53", "icmp:3:4", "all"), `externalCidrBlocks`, `blanketDeny`, and for "imported" the ids in
+ *   `imported` (its `otherNetworkAclIds` order is the `denyNetworkAcls` order); `"peering": false` gives the new VPC
+ *   without the construct.
+ */
+import * as fs from 'fs';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ImportedVpcExampleStack, ImportedVpcExampleStackProps, NewVpcExampleStack } from '../../example/stacks';
+import { VpcPeeringExternal } from '../../src';
+
+interface Variant {
+  readonly kind: 'example-new' | 'example-imported' | 'new' | 'imported';
+  readonly stackName: string;
+  readonly pcx?: string;
+  readonly imported?: ImportedVpcExampleStackProps;
+  readonly externalCidrBlocks?: string[];
+  readonly externalIpv6CidrBlocks?: string[];
+  readonly allowOutbound?: string[];
+  readonly allowInbound?: string[];
+  readonly blanketDeny?: boolean;
+  /** "new" only: false synthesizes the VPC alone (the state before the peering exists). */
+  readonly peering?: boolean;
+}
+
+function traffic(spec: string): ec2.AclTraffic {
+  const [proto, a, b] = spec.split(':');
+  switch (proto) {
+    case 'all': return ec2.AclTraffic.allTraffic();
+    case 'icmp': return ec2.AclTraffic.icmp({ type: Number(a), code: Number(b) });
+    case 'tcp':
+    case 'udp': {
+      const [from, to] = a.split('-').map(Number);
+      if (proto === 'tcp') {
+        return to === undefined ? ec2.AclTraffic.tcpPort(from) : ec2.AclTraffic.tcpPortRange(from, to);
+      }
+      return to === undefined ? ec2.AclTraffic.udpPort(from) : ec2.AclTraffic.udpPortRange(from, to);
+    }
+    default: throw new Error(`unknown traffic spec ${spec}`);
+  }
+}
+
+/** NewVpcExampleStack with the construct's props from the variant: keep the VPC in step with example/stacks.ts. */
+function newVpcStack(app: App, v: Variant): Stack {
+  const stack = new Stack(app, v.stackName);
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
+    maxAzs: 2,
+    natGateways: 1,
+    flowLogs: {
+      all: {
+        destination: ec2.FlowLogDestination.toCloudWatchLogs(
+          new logs.LogGroup(stack, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+        ),
+      },
+    },
+  });
+  if (v.peering === false) {
+    return stack;
+  }
+  new VpcPeeringExternal(stack, 'Elasticsearch', {
+    vpc,
+    vpcPeeringConnectionId: v.pcx!,
+    externalCidrBlocks: v.externalCidrBlocks ?? ['10.200.0.0/16'],
+    allowOutbound: (v.allowOutbound ?? ['tcp:443', 'tcp:9200']).map(traffic),
+    ...(v.allowInbound ? { allowInbound: v.allowInbound.map(traffic) } : {}),
+    ...(v.blanketDeny === undefined ? {} : { blanketDeny: v.blanketDeny }),
+  });
+  return stack;
+}
+
+/** ImportedVpcExampleStack with the construct's props from the variant: keep it in step with example/stacks.ts. */
+function importedVpcStack(app: App, v: Variant): Stack {
+  const p = v.imported!;
+  const stack = new Stack(app, v.stackName);
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: p.vpcId,
+    vpcCidrBlock: p.vpcCidrBlock,
+    availabilityZones: p.availabilityZones,
+    privateSubnetIds: p.privateSubnetIds,
+    privateSubnetRouteTableIds: p.privateSubnetRouteTableIds,
+  });
+  new VpcPeeringExternal(stack, 'Database', {
+    vpc,
+    vpcPeeringConnectionId: p.vpcPeeringConnectionId,
+    externalCidrBlocks: v.externalCidrBlocks ?? p.externalCidrBlocks,
+    ...(v.externalIpv6CidrBlocks ? { externalIpv6CidrBlocks: v.externalIpv6CidrBlocks } : {}),
+    allowOutbound: (v.allowOutbound ?? ['tcp:5432']).map(traffic),
+    allowInbound: (v.allowInbound ?? ['tcp:8443']).map(traffic),
+    networkAcls: [ec2.NetworkAcl.fromNetworkAclId(stack, 'PrivateAcl', p.privateNetworkAclId)],
+    denyNetworkAcls: p.otherNetworkAclIds.map((id, i) => ec2.NetworkAcl.fromNetworkAclId(stack, `OtherAcl${i}`, id)),
+    ...(v.blanketDeny === undefined ? {} : { blanketDeny: v.blanketDeny }),
+  });
+  return stack;
+}
+
+function main(): void {
+  const [outdir, spec] = process.argv.slice(2);
+  if (!outdir || !spec) {
+    throw new Error('usage: synth.ts <outdir> <variants-json | file>');
+  }
+  const parsed = JSON.parse(fs.existsSync(spec) ? fs.readFileSync(spec, 'utf-8') : spec);
+  const variants: Variant[] = Array.isArray(parsed) ? parsed : [parsed];
+  const app = new App({ outdir });
+  for (const v of variants) {
+    switch (v.kind) {
+      case 'example-new': {
+        const stack = new NewVpcExampleStack(app, v.stackName);
+        // the class hard-codes a placeholder pcx: point its routes at the real one
+        stack.peering.routes.forEach(r => { r.vpcPeeringConnectionId = v.pcx; });
+        break;
+      }
+      case 'example-imported':
+        new ImportedVpcExampleStack(app, v.stackName, v.imported!);
+        break;
+      case 'new':
+        newVpcStack(app, v);
+        break;
+      case 'imported':
+        importedVpcStack(app, v);
+        break;
+      default:
+        throw new Error(`unknown kind ${(v as Variant).kind}`);
+    }
+  }
+  app.synth();
+}
+
+main();

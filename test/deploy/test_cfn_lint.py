@@ -1,0 +1,71 @@
+"""cfn-lint (pinned in requirements.txt) over every synthesized template: the example app, the test snapshots and
+the deploy test's own templates. Errors fail; warnings and informational matches are printed only.
+
+cfn-lint has no rule for NACL rule numbers, port ranges or ICMP without `Icmp`: the construct's own validation covers
+those, and test_cfn_lint_agreement.py shows what each of the two catches and checks those rules on these templates
+(moto_ext also checks the ICMP / port-range requirements of CreateNetworkAclEntry on deploy).
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+
+import pytest
+from cfnlint.api import lint
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SYNTH_OUT = os.environ.get("DEPLOY_SYNTH_OUT", os.path.join(ROOT, "test", "deploy", "cdk.out"))
+
+
+def static_templates() -> list[str]:
+    found = glob.glob(os.path.join(ROOT, "example", "cdk.out", "*.template.json"))
+    found += glob.glob(os.path.join(ROOT, "test", "**", "*.snapshot", "**", "*.template.json"), recursive=True)
+    return sorted({os.path.relpath(p, ROOT) for p in found})
+
+
+def errors_of(path: str) -> tuple[list[str], list[str]]:
+    with open(path) as f:
+        matches = lint(f.read(), regions=["us-east-1"])
+    text = [f"{m.rule.id} line {m.linenumber}: {m.message}" for m in matches]
+    return [t for t in text if t.startswith("E")], [t for t in text if not t.startswith("E")]
+
+
+def test_integ_snapshots_are_linted() -> None:
+    """The integ snapshots (test/*.snapshot, committed) are among the templates above."""
+    snapshots = {os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, "test", "*.snapshot", "*.template.json"))}
+    assert snapshots, "no test/*.snapshot/*.template.json"
+    assert snapshots <= set(static_templates())
+
+
+@pytest.mark.parametrize("template", static_templates() or ["<none>"])
+def test_cfn_lint_static(template: str) -> None:
+    if template == "<none>":
+        pytest.skip("no example/cdk.out or snapshot templates: run.sh synthesizes the example first")
+    path = os.path.join(ROOT, template)
+    errors, others = errors_of(path)
+    for o in others:
+        print(o)
+    with open(path) as f:
+        if not json.load(f).get("Resources"):
+            # integ-tests' DeployAssert stacks without assertions: the CDK CLI never deploys a stack without resources
+            # ("stack has no resources, skipping deployment"), so cfn-lint's missing-Resources error is the only one
+            # allowed, and only here.
+            print("no resources: the CDK CLI skips this stack")
+            errors = [e for e in errors if not (e.startswith("E1001 ") and "'Resources' is a required property" in e)]
+    assert not errors, "\n".join(errors)
+
+
+def test_cfn_lint_deploy_templates() -> None:
+    """The templates test_deploy.py synthesized and deployed (it runs before this file)."""
+    templates = sorted(glob.glob(os.path.join(SYNTH_OUT, "**", "*.template.json"), recursive=True))
+    if not templates:
+        pytest.skip(f"no deploy templates under {SYNTH_OUT}")
+    failures = []
+    for path in templates:
+        errors, others = errors_of(path)
+        for o in others:
+            print(os.path.basename(path), o)
+        failures += [f"{os.path.basename(path)}: {e}" for e in errors]
+    print(f"linted {len(templates)} deploy templates")
+    assert not failures, "\n".join(failures)
