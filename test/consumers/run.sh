@@ -2,7 +2,8 @@
 # Consumer tests: build the Python, Java and Go packages of cdk-vpc-peering-external, then use each one as a user
 # would (a venv with the wheel, a Maven project with the jar, a Go module with a replace to the generated package),
 # rebuild the example stack NewVpcExampleStack (example/stacks.ts) in that language and check that its template equals
-# the TypeScript example's, and that a bad input raises an error naming the prop.
+# the TypeScript example's, and that a bad input raises an error naming the prop. The ```python and ```java blocks of
+# README.md run too (TypeScript blocks are checked by jsii-rosetta).
 #
 #   test/consumers/run.sh            # from the repo root, after the JS build (needs .jsii: `npx projen compile`)
 #
@@ -111,6 +112,8 @@ java_suite() {
   # The jar's version does not change between builds (0.0.0): drop the copy Maven cached from an earlier run.
   rm -rf "$HOME/.m2/repository/io/github/vpcpeeringexternal/cdk-vpc-peering-external"
   rm -f "$REPORTS/consumer-java-junit.xml"
+  python3 "$HERE/readme_snippets.py" README.md java \
+    "$HERE/java/src/test/java/io/github/vpcpeeringexternal/consumer/readme/ReadmeSnippets.java" || return 1
   (cd "$HERE/java" && CONSUMER_REFERENCE_TEMPLATE="$WORK/reference.json" \
     mvn -B -ntp -q -Dstyle.color=never clean test -Dcdkvpe.version="$VERSION" -Djsii.version="$JSII_VERSION")
   local rc=$?

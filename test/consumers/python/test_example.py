@@ -6,6 +6,7 @@ fails with an error that names the prop.
 """
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,12 @@ from constructs import Construct
 from cdk_vpc_peering_external import VpcPeeringExternal
 
 from template_diff import template_diff
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "test" / "consumers"))
+from readme_snippets import blocks  # noqa: E402
+
+README = Path(os.environ.get("CONSUMER_README", ROOT / "README.md"))
 
 REFERENCE = Path(os.environ.get(
     "CONSUMER_REFERENCE_TEMPLATE",
@@ -83,3 +90,19 @@ def test_bad_input_names_the_prop(tmp_path, prop, overrides):
         synth(tmp_path, **overrides)
     message = str(caught.value)
     assert prop in message, f"the error should name {prop}: {type(caught.value).__name__}: {message}"
+
+
+README_PYTHON = blocks(README, "python")
+
+
+@pytest.mark.parametrize("line, code", README_PYTHON, ids=[f"README.md:{line}" for line, _ in README_PYTHON])
+def test_readme_python_snippet_synthesizes(tmp_path, line, code):
+    """Each ```python block of README.md runs as the body of a Stack's __init__ (``self`` is the stack) and synthesizes."""
+    app = App(outdir=str(tmp_path / "cdk.out"))
+    stack = Stack(app, f"ReadmeLine{line}")
+    exec(compile(code, f"README.md:{line}", "exec"), {"self": stack, "__name__": "readme_snippet"})
+    assertions.Template.from_stack(stack)
+
+
+def test_readme_has_python_snippets():
+    assert README_PYTHON, f"{README} has no ```python block"
