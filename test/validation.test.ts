@@ -151,3 +151,11 @@ describe('unresolved tokens are accepted', () => {
     expect(Token.isUnresolved(port.valueAsNumber)).toBe(true);
   });
 });
+
+test('ICMP traffic without a type and code is refused, not widened to all of ICMP', () => {
+  const noType = { toTrafficConfig: () => ({ protocol: 1 }) } as unknown as ec2.AclTraffic;
+  expect(() => synthNewVpc({ allowOutbound: [noType] })).toThrow(new Error(
+    'allowOutbound[0] (icmp) needs an ICMP type and code: e.g. ec2.AclTraffic.icmp({ type: 8, code: -1 }) for echo requests, or { type: -1, code: -1 } for all of icmp',
+  ));
+  expect(() => synthNewVpc({ allowOutbound: [ec2.AclTraffic.icmp({ type: 3 })] })).toThrow('allowOutbound[0] (icmp) needs an ICMP type and code');
+});

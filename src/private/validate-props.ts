@@ -120,7 +120,14 @@ export function normalizeTraffic(
           `use ec2.AclTraffic.${family === 'ipv4' ? 'icmpv6' : 'icmp'}() or add the external ${family === 'ipv4' ? 'IPv4' : 'IPv6'} blocks`,
         );
       }
-      const icmp = { type: config.icmp?.type ?? -1, code: config.icmp?.code ?? -1 };
+      const name = protocolName(protocol);
+      if (config.icmp?.type === undefined || config.icmp?.code === undefined) {
+        throw new Error(
+          `${where} (${name}) needs an ICMP type and code: e.g. ec2.AclTraffic.${name}({ type: ${protocol === Protocol.ICMP ? 8 : 128}, code: -1 }) ` +
+          `for echo requests, or { type: -1, code: -1 } for all of ${name}`,
+        );
+      }
+      const icmp = { type: config.icmp.type, code: config.icmp.code };
       for (const [field, value] of Object.entries(icmp)) {
         if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < -1 || value > 255)) {
           throw new Error(`${where} ICMP ${field} ${value} is not valid: use 0-255, or -1 for all`);
