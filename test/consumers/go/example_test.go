@@ -12,7 +12,9 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/vpc-peering-external/cdk-vpc-peering-external-go/cdkvpcpeeringexternal"
 )
 
 func synth(t *testing.T, peeringID string, cidrs []string) map[string]interface{} {
@@ -168,5 +170,38 @@ func diff(e, a interface{}, path string, out *[]string) {
 	}
 	if !reflect.DeepEqual(e, a) {
 		*out = append(*out, fmt.Sprintf("%s: expected %s, got %s", path, show(e), show(a)))
+	}
+}
+
+// A CfnParameter token crosses the jsii boundary as the peering id; the construct's properties are readable.
+func TestTokenPeeringIDAndPublicProperties(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(filepath.Join(t.TempDir(), "cdk.out"))})
+	stack := awscdk.NewStack(app, jsii.String("TokenStack"), nil)
+	peeringID := awscdk.NewCfnParameter(stack, jsii.String("PeeringId"), nil).ValueAsString()
+	vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{MaxAzs: jsii.Number(2)})
+	peering := cdkvpcpeeringexternal.NewVpcPeeringExternal(stack, jsii.String("Peering"), &cdkvpcpeeringexternal.VpcPeeringExternalProps{
+		Vpc:                    vpc,
+		VpcPeeringConnectionId: peeringID,
+		ExternalCidrBlocks:     jsii.Strings("10.200.0.0/16"),
+		AllowOutbound:          &[]awsec2.AclTraffic{awsec2.AclTraffic_TcpPort(jsii.Number(443))},
+		EphemeralPortRange:     &awsec2.AclPortRange{From: jsii.Number(32768), To: jsii.Number(60999)},
+	})
+
+	template := assertions.Template_FromStack(stack, nil)
+	template.HasResourceProperties(jsii.String("AWS::EC2::Route"), map[string]interface{}{
+		"VpcPeeringConnectionId": map[string]interface{}{"Ref": "PeeringId"},
+	})
+	template.HasResourceProperties(jsii.String("AWS::EC2::NetworkAclEntry"), map[string]interface{}{
+		"PortRange": map[string]interface{}{"From": 32768, "To": 60999},
+	})
+	if n := len(*peering.Routes()); n != 2 {
+		t.Fatalf("expected one route per private subnet's route table (2), got %d", n)
+	}
+	entries := template.FindResources(jsii.String("AWS::EC2::NetworkAclEntry"), nil)
+	if got, want := len(*peering.NetworkAclEntries()), len(*entries); got != want {
+		t.Fatalf("networkAclEntries has %d entries, the template %d", got, want)
+	}
+	if !strings.HasPrefix(*cdkvpcpeeringexternal.PeeringWarnings_SHADOWED_BY_LOWER_RULE(), "cdk-vpc-peering-external:") {
+		t.Fatal("PeeringWarnings.SHADOWED_BY_LOWER_RULE")
 	}
 }

@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from aws_cdk import App, Stack, assertions
+from aws_cdk import App, CfnParameter, Stack, assertions
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from cdk_vpc_peering_external import VpcPeeringExternal
+from cdk_vpc_peering_external import PeeringWarnings, VpcPeeringExternal
 
 from template_diff import template_diff
 
@@ -90,6 +90,28 @@ def test_bad_input_names_the_prop(tmp_path, prop, overrides):
         synth(tmp_path, **overrides)
     message = str(caught.value)
     assert prop in message, f"the error should name {prop}: {type(caught.value).__name__}: {message}"
+
+
+def test_token_peering_id_and_public_properties(tmp_path):
+    """A CfnParameter token crosses the jsii boundary as the peering id; the construct's properties are readable."""
+    app = App(outdir=str(tmp_path / "cdk.out"))
+    stack = Stack(app, "TokenStack")
+    peering_id = CfnParameter(stack, "PeeringId").value_as_string
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2)
+    peering = VpcPeeringExternal(stack, "Peering",
+        vpc=vpc,
+        vpc_peering_connection_id=peering_id,
+        external_cidr_blocks=["10.200.0.0/16"],
+        allow_outbound=[ec2.AclTraffic.tcp_port(443)],
+        ephemeral_port_range=ec2.AclPortRange(from_=32768, to=60999),
+    )
+    template = assertions.Template.from_stack(stack)
+    template.has_resource_properties("AWS::EC2::Route", {"VpcPeeringConnectionId": {"Ref": "PeeringId"}})
+    template.has_resource_properties("AWS::EC2::NetworkAclEntry", {"PortRange": {"From": 32768, "To": 60999}})
+    entries = template.find_resources("AWS::EC2::NetworkAclEntry")
+    assert len(peering.routes) == 2  # one per private subnet's route table
+    assert len(peering.network_acl_entries) == len(entries)
+    assert PeeringWarnings.SHADOWED_BY_LOWER_RULE.startswith("cdk-vpc-peering-external:")
 
 
 README_PYTHON = blocks(README, "python")
