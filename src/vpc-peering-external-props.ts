@@ -88,8 +88,10 @@ export interface VpcPeeringExternalProps {
   /**
    * The Network ACLs that get the allow rules (and the deny rules).
    *
-   * @default - the Network ACLs of the selected subnets; subnets still on the VPC's default NACL share that one NACL.
+   * Subnets still on the VPC's default NACL share that one NACL, and a NACL listed twice gets its rules once.
    * Required for imported subnets, which carry no NACL.
+   *
+   * @default - the Network ACLs of the selected subnets
    */
   readonly networkAcls?: ec2.INetworkAcl[];
 
@@ -97,7 +99,8 @@ export interface VpcPeeringExternalProps {
    * Further Network ACLs (public or data tiers, say) that get only the deny rules, so that the external VPC can reach
    * nothing in their subnets.
    *
-   * A NACL that is also in `networkAcls` (or is the NACL of a selected subnet) gets its deny rules once.
+   * A NACL that is also in `networkAcls` (or is the NACL of a selected subnet) gets its deny rules once. With
+   * `blanketDeny: false` these NACLs get nothing (and a warning says so).
    *
    * @default - no further Network ACLs
    */

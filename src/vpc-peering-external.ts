@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { checkNeighbours } from './private/app-checks';
@@ -13,6 +13,7 @@ import {
   defaultNetworkAclId, NaclRef, naclRef, networkAclsOfSubnets, ownCidrBlocks, routeTablesOf, vpcHasIpv6,
 } from './private/vpc-introspection';
 import { VpcPeeringExternalProps } from './vpc-peering-external-props';
+import { PeeringWarnings } from './warnings';
 
 /**
  * Routes and Network ACL entries for a VPC peering connection with a third party's VPC (a SaaS provider's).
@@ -58,7 +59,7 @@ export class VpcPeeringExternal extends Construct {
     const names = new ResolvedNames(this);
 
     validatePeeringConnectionId(props.vpcPeeringConnectionId);
-    const externalCidrs = validateExternalCidrs(props.externalCidrBlocks, props.externalIpv6CidrBlocks);
+    const externalCidrs = validateExternalCidrs(props.externalCidrBlocks, props.externalIpv6CidrBlocks, t => names.key(t));
     const families = new Set(externalCidrs.map(c => c.family));
     const allowOutbound = normalizeTraffic(props.allowOutbound, 'allowOutbound', families);
     const allowInbound = normalizeTraffic(props.allowInbound, 'allowInbound', families);
@@ -69,11 +70,9 @@ export class VpcPeeringExternal extends Construct {
     const maxRules = props.maxRulesPerNetworkAcl ?? DEFAULTS.maxRulesPerNetworkAcl;
     validateNumbers(firstRuleNumber, lastRuleNumber, maxRules);
     const blanketDeny = props.blanketDeny ?? true;
+    validateAclLists(this, props.networkAcls, props.denyNetworkAcls, blanketDeny);
 
-    const selection = props.vpc.selectSubnets(props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-    if (selection.subnets.length === 0) {
-      throw new Error(`subnets selects no subnet of the VPC ${props.vpc.node.path}: select the private app subnets, e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }`);
-    }
+    const selection = selectSubnets(props.vpc, props.subnets);
     if (!selection.isPendingLookup) {
       validateNoOverlapWithOwn(externalCidrs, ownCidrBlocks(props.vpc, selection.subnets));
     }
@@ -86,11 +85,12 @@ export class VpcPeeringExternal extends Construct {
     }
 
     const routeTables = routeTablesOf(selection.subnets, names);
+    // Subnets that share a NACL hand out one INetworkAcl each: the same NACL listed twice gets its rules once.
     const accessAcls = props.networkAcls
-      ? uniqueAcls(props.networkAcls.map((a, i) => naclRef(a.networkAclId, props.vpc, names, `networkAcls[${i}]`)), 'networkAcls')
+      ? uniqueAcls(props.networkAcls.map((a, i) => naclRef(a.networkAclId, props.vpc, names, `networkAcls[${i}]`)))
       : networkAclsOfSubnets(props.vpc, selection.subnets, names);
     const denyAcls = uniqueAcls(
-      (props.denyNetworkAcls ?? []).map((a, i) => naclRef(a.networkAclId, props.vpc, names, `denyNetworkAcls[${i}]`)), 'denyNetworkAcls');
+      (props.denyNetworkAcls ?? []).map((a, i) => naclRef(a.networkAclId, props.vpc, names, `denyNetworkAcls[${i}]`)));
     const aclByKey = new Map<string, NaclRef>([...denyAcls, ...accessAcls].map(a => [a.key, a]));
 
     const entries = planNetworkAclEntries({
@@ -107,10 +107,11 @@ export class VpcPeeringExternal extends Construct {
       lastRuleNumber,
     });
 
-    // What the default NACL of a VPC made in this app already holds: allow-all at 100 (IPv4) and 101 (IPv6).
+    // What every NACL already holds towards the quota: the implicit deny rule (*) of each address family, which the
+    // quota counts; and the default NACL of a VPC made in this app its allow-all at 100 (IPv4) and 101 (IPv6).
     const defaultAcl = defaultNetworkAclId(props.vpc);
     const defaultAclKey = defaultAcl ? names.key(defaultAcl) : undefined;
-    const existingRules = (acl: string) => (acl === defaultAclKey ? { ipv4: 1, ipv6: hasIpv6 ? 1 : 0 } : { ipv4: 0, ipv6: 0 });
+    const existingRules = (acl: string) => (acl === defaultAclKey ? { ipv4: 2, ipv6: hasIpv6 ? 2 : 1 } : { ipv4: 1, ipv6: 1 });
     const aclName = (acl: string) => aclByKey.get(acl)!.name;
     const overQuota = quotaViolations(entries, existingRules, maxRules, aclName);
     if (overQuota.length > 0) {
@@ -136,7 +137,7 @@ export class VpcPeeringExternal extends Construct {
     this.networkAclEntries = entries.map(e => this.createEntry(e, aclByKey.get(e.acl)!));
     this.routeTableIds = routeTables.map(r => r.routeTableId);
     this.networkAclIds = accessAcls.map(a => a.networkAclId);
-    this.denyNetworkAclIds = denyAcls.filter(a => !accessAcls.some(x => x.key === a.key)).map(a => a.networkAclId);
+    this.denyNetworkAclIds = blanketDeny ? denyAcls.filter(a => !accessAcls.some(x => x.key === a.key)).map(a => a.networkAclId) : [];
 
     this.node.addValidation({
       validate: () => checkNeighbours(this, {
@@ -145,6 +146,7 @@ export class VpcPeeringExternal extends Construct {
         existingRules,
         maxRules,
         vpc: props.vpc,
+        names,
       }),
     });
   }
@@ -171,14 +173,47 @@ export class VpcPeeringExternal extends Construct {
 /** The template metadata key that says why an entry exists ("outbound", "replies to outbound", "blanket deny"). */
 const PURPOSE_METADATA_KEY = 'cdk-vpc-peering-external:purpose';
 
-function uniqueAcls(acls: NaclRef[], prop: string): NaclRef[] {
-  acls.forEach((a, i) => {
-    const j = acls.findIndex(b => b.key === a.key);
-    if (j < i) {
-      throw new Error(`${prop}[${i}] (${a.name}) is the same Network ACL as ${prop}[${j}]: list each NACL once`);
-    }
-  });
-  return acls;
+function uniqueAcls(acls: NaclRef[]): NaclRef[] {
+  return [...new Map(acls.map(a => [a.key, a])).values()];
+}
+
+function validateAclLists(
+  scope: Construct, networkAcls: ec2.INetworkAcl[] | undefined, denyNetworkAcls: ec2.INetworkAcl[] | undefined, blanketDeny: boolean,
+): void {
+  if (networkAcls && networkAcls.length === 0) {
+    throw new Error(
+      'networkAcls is empty, so the peering would be routed with no Network ACL rule at all: leave networkAcls out to ' +
+      'use the NACLs of the selected subnets, or list the NACLs that get the allow and deny rules',
+    );
+  }
+  if (!blanketDeny && denyNetworkAcls && denyNetworkAcls.length > 0) {
+    Annotations.of(scope).addWarningV2(PeeringWarnings.DENY_NETWORK_ACLS_WITHOUT_DENY,
+      `denyNetworkAcls lists ${denyNetworkAcls.length} NACL(s), but blanketDeny is false, so they get no rule: ` +
+      'set blanketDeny to true to deny the external VPC there, or remove denyNetworkAcls');
+  }
+}
+
+function selectSubnets(vpc: ec2.IVpc, subnets: ec2.SubnetSelection | undefined): ec2.SelectedSubnets {
+  const selection = subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  const what = subnets?.subnetGroupName ? `{ subnetGroupName: '${subnets.subnetGroupName}' }`
+    : subnets?.subnetType ? `{ subnetType: ${subnets.subnetType} }`
+      : subnets ? 'as given' : '(default { subnetType: PRIVATE_WITH_EGRESS })';
+  const fail = (why: string): never => {
+    throw new Error(
+      `subnets ${what} selects no subnet of the VPC ${vpc.node.path}${why}: select the private app subnets, ` +
+      "e.g. subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } or { subnetGroupName: 'App' }",
+    );
+  };
+  let selected: ec2.SelectedSubnets | undefined;
+  try {
+    selected = vpc.selectSubnets(selection);
+  } catch (e) {
+    fail(` (${(e as Error).message})`);
+  }
+  if (!selected || selected.subnets.length === 0) {
+    fail('');
+  }
+  return selected!;
 }
 
 function cidrName(cidr: string, names: ResolvedNames): string {

@@ -15,5 +15,8 @@ export class PeeringWarnings {
    */
   public static readonly SECURITY_GROUP_OPEN_TO_ANYWHERE = 'cdk-vpc-peering-external:securityGroupOpenToAnywhere';
 
+  /** `denyNetworkAcls` is given with `blanketDeny: false`, so those NACLs get no rule at all. */
+  public static readonly DENY_NETWORK_ACLS_WITHOUT_DENY = 'cdk-vpc-peering-external:denyNetworkAclsWithoutDeny';
+
   private constructor() {}
 }

@@ -47,6 +47,41 @@ describe('rule numbers taken twice in one NACL', () => {
   });
 });
 
+describe('collisions with entries whose CIDR is a token, and across stacks', () => {
+  test('an "allow my VPC" entry (CIDR token) on a number the construct uses is still a collision', () => {
+    const { app, stack, vpc } = setup();
+    const defaultAcl = ec2.NetworkAcl.fromNetworkAclId(stack, 'DefaultAcl', vpc.vpcDefaultNetworkAcl);
+    new ec2.NetworkAclEntry(stack, 'AllowVpc', {
+      networkAcl: defaultAcl,
+      ruleNumber: 50,
+      cidr: ec2.AclCidr.ipv4(vpc.vpcCidrBlock),
+      traffic: ec2.AclTraffic.allTraffic(),
+      direction: ec2.TrafficDirection.INGRESS,
+    });
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, subnets: { subnetType: ec2.SubnetType.PUBLIC } });
+    expect(() => app.synth()).toThrow(/Test\/AllowVpc\/Resource takes ingress rule number 50 of Network ACL Vpc8378EB38.DefaultNetworkAcl/);
+  });
+
+  test('two constructs in two stacks writing to one VPC\'s default NACL collide', () => {
+    const app = new App();
+    const network = new Stack(app, 'Network');
+    const vpc = new ec2.Vpc(network, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
+    new VpcPeeringExternal(new Stack(app, 'Elastic'), 'Peering', { vpc, ...BASE });
+    new VpcPeeringExternal(new Stack(app, 'Mongo'), 'Peering', { vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'] });
+    expect(() => app.synth()).toThrow(/Mongo\/Peering\/Entry-Vpc8378EB38.DefaultNetworkAcl-Ingress-50 takes ingress rule number 50/);
+  });
+
+  test('an entry made on a subnet\'s default-NACL token lands in the default NACL and collides too', () => {
+    const { app, stack } = setup();
+    const vpc = new ec2.Vpc(stack, 'Other', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16'), maxAzs: 1, natGateways: 1 });
+    (vpc.privateSubnets[0] as ec2.Subnet).networkAcl.addEntry('Mine', {
+      ruleNumber: 99, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.EGRESS,
+    });
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    expect(() => app.synth()).toThrow(/takes egress rule number 99 of Network ACL Other[0-9A-F]{8}.DefaultNetworkAcl/);
+  });
+});
+
 describe('entries numbered below ours that decide the external traffic first', () => {
   test('an allow-all at 10 before our deny is a warning with an id users can acknowledge', () => {
     const { stack, vpc, appAcl } = setup();
@@ -75,21 +110,23 @@ describe('entries numbered below ours that decide the external traffic first', (
   });
 });
 
-describe('the quota with the other entries of the stack counted', () => {
+describe('the quota with the other entries of the app counted', () => {
   test('other entries in the NACL count towards maxRulesPerNetworkAcl', () => {
     const { app, stack, vpc, appAcl } = setup();
     new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
-    // The construct puts 2 egress rules in the NACL (allow 443, deny); 18 others fit the quota of 20, 19 do not.
-    for (let i = 0; i < 19; i++) {
+    // The construct puts 2 egress rules in the NACL (allow 443, deny); with the implicit deny 17 others fit the quota
+    // of 20, 18 do not.
+    for (let i = 0; i < 18; i++) {
       appAcl.addEntry(`Rule${i}`, { ruleNumber: 200 + i, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.tcpPort(i), direction: ec2.TrafficDirection.EGRESS });
     }
-    expect(() => app.synth()).toThrow('Network ACL AppAcl6CB102E3 would hold 21 IPv4 egress rules (2 from this construct, 19 already there), over maxRulesPerNetworkAcl 20');
+    expect(() => app.synth()).toThrow(
+      'Network ACL AppAcl6CB102E3 would hold 21 IPv4 egress rules (2 from this construct, 19 already there, the implicit deny rule included), over maxRulesPerNetworkAcl 20');
   });
 
-  test('18 other entries and the construct fit the quota of 20', () => {
+  test('17 other entries and the construct fit the quota of 20', () => {
     const { app, stack, vpc, appAcl } = setup();
     new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
-    for (let i = 0; i < 18; i++) {
+    for (let i = 0; i < 17; i++) {
       appAcl.addEntry(`Rule${i}`, { ruleNumber: 200 + i, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.tcpPort(i), direction: ec2.TrafficDirection.EGRESS });
     }
     expect(() => app.synth()).not.toThrow();

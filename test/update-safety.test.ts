@@ -4,7 +4,7 @@
  * an update create an entry or route whose key the previous stack still holds. These tests run every edit between
  * every pair of prop sets through a model of a CloudFormation update.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE, Overrides, synthNewVpc } from './fixtures';
@@ -111,7 +111,7 @@ describe('a new VPC', () => {
   const edits: Overrides[] = [
     { allowOutbound: tcp(443) },
     { allowOutbound: tcp(443, 9200) },
-    { allowOutbound: tcp(9200), externalCidrBlocks: ['10.200.0.0/16', '172.16.0.0/12'] },
+    { allowOutbound: tcp(9200), externalCidrBlocks: ['10.200.0.0/16', '172.16.0.0/16'] },
     { allowOutbound: tcp(22, 9200), blanketDeny: false },
   ];
   const templates = edits.map(e => synthNewVpc(e).template);
@@ -122,7 +122,36 @@ describe('a new VPC', () => {
     });
 });
 
+describe('one CIDR block spelled two ways is one route', () => {
+  test('upper-case and expanded IPv6 spellings give the same template', () => {
+    const dualStack = { ipProtocol: ec2.IpProtocol.DUAL_STACK };
+    const a = synthNewVpc({ externalIpv6CidrBlocks: ['2600:1f18:abcd::/56'] }, dualStack).template;
+    const b = synthNewVpc({ externalIpv6CidrBlocks: ['2600:1F18:ABCD:0::/56'] }, dualStack).template;
+    expect(b).toEqual(a);
+    expect(simulateUpdate(a, b).conflicts).toEqual([]);
+  });
+});
+
 describe('logical ids come from what resources are, never from token strings', () => {
+  test('token CIDRs keep their slots whatever tokens were made before them', () => {
+    const build = (filler: number) => {
+      const stack = new Stack(new App(), 'Test');
+      for (let i = 0; i < filler; i++) {
+        new CfnParameter(stack, `Filler${i}`);
+      }
+      const cidrA = new CfnParameter(stack, 'CidrA').valueAsString;
+      for (let i = 0; i < filler; i++) {
+        new CfnParameter(stack, `Gap${i}`);
+      }
+      const cidrB = new CfnParameter(stack, 'CidrB').valueAsString;
+      const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
+      new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, externalCidrBlocks: [cidrA, cidrB] });
+      const resources = Template.fromStack(stack).toJSON().Resources;
+      return Object.fromEntries(Object.entries(resources).filter(([id]) => id.startsWith('Peering')));
+    };
+    expect(build(0)).toEqual(build(50));
+  });
+
   test('the same props give the same template whatever was built before the construct', () => {
     const plain = synthNewVpc().template;
     const stack = new Stack(new App(), 'Test');

@@ -24,8 +24,22 @@ describe('bad input is refused at synth time with a message that names the prop,
       "externalCidrBlocks[1] '10.200.0.0/16' is listed twice (also externalCidrBlocks[0]): list each CIDR block once"],
     ['overlapping external CIDRs', { externalCidrBlocks: ['10.200.0.0/16', '10.200.8.0/24'] },
       "externalCidrBlocks[1] '10.200.8.0/24' overlaps externalCidrBlocks[0] '10.200.0.0/16': the CIDR blocks of one VPC never overlap, so one of them is wrong; list each block of the external VPC exactly as it is"],
-    ['external CIDR overlapping the VPC', { externalCidrBlocks: ['10.0.0.0/8'] },
-      "externalCidrBlocks[0] '10.0.0.0/8' overlaps the VPC's CIDR block 10.0.0.0/16: AWS cannot peer VPCs whose CIDR blocks overlap; check the CIDR blocks of the external VPC"],
+    ['external CIDR overlapping the VPC', { externalCidrBlocks: ['10.0.128.0/17'] },
+      "externalCidrBlocks[0] '10.0.128.0/17' overlaps the VPC's CIDR block 10.0.0.0/16: AWS cannot peer VPCs whose CIDR blocks overlap; check the CIDR blocks of the external VPC"],
+    ['leading zero in an octet', { externalCidrBlocks: ['010.200.0.0/16'] },
+      "externalCidrBlocks[0] '010.200.0.0/16' is not a valid IPv4 CIDR block (octet '010' has a leading zero, which some tools read as octal: write 10)"],
+    ['leading zero in the prefix', { externalCidrBlocks: ['10.200.0.0/016'] },
+      "externalCidrBlocks[0] '10.200.0.0/016' is not a valid IPv4 CIDR block (prefix length must be 0-32)"],
+    ['the whole internet', { externalCidrBlocks: ['0.0.0.0/0'] },
+      "externalCidrBlocks[0] '0.0.0.0/0' is not a valid IPv4 CIDR block (/0 is wider than any VPC: a VPC's IPv4 blocks are /16 or narrower, so list the external VPC's blocks one by one)"],
+    ['wider than a VPC', { externalCidrBlocks: ['10.200.0.0/15'] },
+      "externalCidrBlocks[0] '10.200.0.0/15' is not a valid IPv4 CIDR block (/15 is wider than any VPC: a VPC's IPv4 blocks are /16 or narrower, so list the external VPC's blocks one by one)"],
+    ['the same block spelled twice', { externalCidrBlocks: ['10.200.0.0/16', '10.200.0.0/16'.replace('/16', '/16')] },
+      "externalCidrBlocks[1] '10.200.0.0/16' is listed twice (also externalCidrBlocks[0]): list each CIDR block once"],
+    ['an empty networkAcls list', { networkAcls: [] },
+      'networkAcls is empty, so the peering would be routed with no Network ACL rule at all: leave networkAcls out to use the NACLs of the selected subnets, or list the NACLs that get the allow and deny rules'],
+    ['no subnet of the selected type', { subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } },
+      "subnets { subnetType: Isolated } selects no subnet of the VPC Test/Vpc (There are no 'Isolated' subnet groups in this VPC. Available types: Deprecated_Private_NAT,Private,Deprecated_Private,Public): select the private app subnets, e.g. subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } or { subnetGroupName: 'App' }"],
     ['empty pcx id', { vpcPeeringConnectionId: '' },
       "vpcPeeringConnectionId is empty: pass the id ('pcx-…') of the peering connection you accepted"],
     ['not a pcx id', { vpcPeeringConnectionId: 'vpc-0123456789abcdef0' },
@@ -62,11 +76,11 @@ describe('bad input is refused at synth time with a message that names the prop,
     expect(() => synthNewVpc(overrides)).toThrow(new Error(message));
   });
 
-  test('more rules than the quota, counting the default NACL allow-all rule', () => {
-    // 19 separate TCP ports + the reply rule... egress: 19 allows + 1 deny = 20, plus the allow-all at 100 = 21 > 20.
-    const allowOutbound = Array.from({ length: 19 }, (_, i) => ec2.AclTraffic.tcpPort(1000 + 2 * i));
+  test('more rules than the quota, counting the default NACL allow-all rule and the implicit deny', () => {
+    // Egress: 18 allows + 1 deny = 19, plus the allow-all at 100 and the implicit deny = 21 > 20.
+    const allowOutbound = Array.from({ length: 18 }, (_, i) => ec2.AclTraffic.tcpPort(1000 + 2 * i));
     expect(() => synthNewVpc({ allowOutbound })).toThrow(new Error(
-      'Network ACL Vpc8378EB38.DefaultNetworkAcl would hold 21 IPv4 egress rules (20 from this construct, 1 already there), ' +
+      'Network ACL Vpc8378EB38.DefaultNetworkAcl would hold 21 IPv4 egress rules (19 from this construct, 2 already there, the implicit deny rule included), ' +
       'over maxRulesPerNetworkAcl 20: allow fewer port ranges, use fewer CIDR blocks, or raise the quota "Rules per network ACL" ' +
       '(at most 40) and set maxRulesPerNetworkAcl to it',
     ));
@@ -106,11 +120,12 @@ describe('bad input is refused at synth time with a message that names the prop,
       .toThrow("externalCidrBlocks[0] '10.9.0.0/16' overlaps the CIDR block of subnet 'subnet-0aaaaaaaaaaaaaaa9' (Test/NoCidr/PrivateSubnet1) 10.9.1.0/24");
   });
 
-  test('the same NACL twice in networkAcls', () => {
+  test('the same NACL twice in networkAcls gets its rules once', () => {
     const { stack, vpc, acl } = importedVpcStack();
     const again = ec2.NetworkAcl.fromNetworkAclId(stack, 'Again', 'acl-0ccccccccccccccc1');
-    expect(() => new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, networkAcls: [acl, again] }))
-      .toThrow(new Error('networkAcls[1] (acl-0ccccccccccccccc1) is the same Network ACL as networkAcls[0]: list each NACL once'));
+    const construct = new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, networkAcls: [acl, again] });
+    expect(construct.networkAclIds).toEqual(['acl-0ccccccccccccccc1']);
+    expect(construct.networkAclEntries).toHaveLength(5);
   });
 
   test('an external CIDR overlapping the imported VPC', () => {

@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE, importedVpcStack, newVpcStack, resourcesOfType, synthImported, synthNewVpc } from './fixtures';
 import { VpcPeeringExternal } from '../src';
@@ -137,8 +137,11 @@ describe('an imported VPC', () => {
   test('GIVEN blanketDeny: false and denyNetworkAcls THEN the deny-only NACLs get nothing', () => {
     const { stack, vpc, acl } = importedVpcStack();
     const publicAcl = ec2.NetworkAcl.fromNetworkAclId(stack, 'PublicAcl', 'acl-0ccccccccccccccc2');
-    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, networkAcls: [acl], denyNetworkAcls: [publicAcl], blanketDeny: false });
+    const construct = new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, networkAcls: [acl], denyNetworkAcls: [publicAcl], blanketDeny: false });
     expect(rows(Template.fromStack(stack).toJSON()).some(r => r[0] === '"acl-0ccccccccccccccc2"')).toBe(false);
+    expect(construct.denyNetworkAclIds).toEqual([]);
+    Annotations.fromStack(stack).hasWarning('/Test/Peering', Match.stringLikeRegexp(
+      'denyNetworkAcls lists 1 NACL\\(s\\), but blanketDeny is false, so they get no rule.*denyNetworkAclsWithoutDeny'));
   });
 });
 
@@ -219,20 +222,19 @@ describe('IPv6', () => {
   });
 
   test('the quota is counted per address family: 20 IPv4 and 20 IPv6 rules fit side by side', () => {
-    // Per direction and family: 18 allows + 1 deny + the default allow-all = 20.
-    const allowOutbound = Array.from({ length: 18 }, (_, i) => ec2.AclTraffic.tcpPort(1000 + 2 * i));
+    // Per direction and family: 17 allows + 1 deny + the default allow-all + the implicit deny = 20.
+    const allowOutbound = Array.from({ length: 17 }, (_, i) => ec2.AclTraffic.tcpPort(1000 + 2 * i));
     expect(() => synthNewVpc({ allowOutbound, externalIpv6CidrBlocks: ['2600:1f18:abcd::/56'], firstRuleNumber: 1 }, dualStack)).not.toThrow();
   });
 });
 
 describe('the default NACL passed through subnet.networkAcl', () => {
-  test('the per-subnet tokens of the default NACL name one NACL: listing two is an error, one gives the default NACL', () => {
+  test('the per-subnet tokens of the default NACL name one NACL, which gets its rules once', () => {
     const { stack, vpc } = newVpcStack();
     const acls = vpc.privateSubnets.map(s => (s as ec2.Subnet).networkAcl);
-    expect(() => new VpcPeeringExternal(stack, 'Twice', { vpc, ...BASE, networkAcls: acls }))
-      .toThrow(new Error('networkAcls[1] (Vpc8378EB38.DefaultNetworkAcl) is the same Network ACL as networkAcls[0]: list each NACL once'));
-    const construct = new VpcPeeringExternal(stack, 'Once', { vpc, ...BASE, networkAcls: [acls[0]] });
+    const construct = new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, networkAcls: acls });
     expect(stack.resolve(construct.networkAclIds)).toEqual([DEFAULT_ACL]);
+    expect(construct.networkAclEntries).toHaveLength(5);
   });
 
   test('a public subnet\'s default NACL token in denyNetworkAcls is the same default NACL: its denies are made once', () => {

@@ -4,12 +4,14 @@
  * makes our rules dead), the quota with those entries counted, and security groups open to "anywhere", which now
  * includes the external VPC.
  */
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
-import { AddressFamily, cidrsOverlap } from './cidr';
+import { cidrsOverlap, isCidr } from './cidr';
 import { describeEntry, ExistingRuleCount, PlannedEntry, quotaViolations } from './peering-plan';
+import { referenceOf, ResolvedNames } from './resolved-names';
 import { Protocol } from './traffic';
+import { defaultNetworkAclId } from './vpc-introspection';
 import { PeeringWarnings } from '../warnings';
 
 
@@ -24,6 +26,7 @@ export interface NeighbourContext {
   readonly existingRules: (acl: string, egress: boolean) => ExistingRuleCount;
   readonly maxRules: number;
   readonly vpc: ec2.IVpc;
+  readonly names: ResolvedNames;
 }
 
 /** A foreign NACL entry, resolved. */
@@ -33,13 +36,13 @@ interface Neighbour {
 }
 
 export function checkNeighbours(self: IConstruct, ctx: NeighbourContext): string[] {
-  const stack = Stack.of(self);
   const ours = new Set<IConstruct>(ctx.entries.map(e => e.resource));
   const ourAcls = new Set(ctx.entries.map(e => e.planned.acl));
   const neighbours: Neighbour[] = [];
-  for (const c of stack.node.findAll()) {
+  // Every entry of the app, in every stack: a NACL is one NACL whichever stack writes to it.
+  for (const c of self.node.root.node.findAll()) {
     if (c instanceof ec2.CfnNetworkAclEntry && !ours.has(c)) {
-      const planned = resolveEntry(stack, c);
+      const planned = resolveEntry(c, ctx);
       if (planned && ourAcls.has(planned.acl)) {
         neighbours.push({ resource: c, planned });
       }
@@ -79,7 +82,7 @@ export function checkNeighbours(self: IConstruct, ctx: NeighbourContext): string
     errors.push(...quotaViolations(ctx.entries.map(e => e.planned), withNeighbours, ctx.maxRules, ctx.aclName));
   }
 
-  checkSecurityGroups(stack, ctx);
+  checkSecurityGroups(Stack.of(self), ctx);
   return errors;
 }
 
@@ -91,7 +94,7 @@ function decidesFirst(theirs: PlannedEntry, ours: PlannedEntry): boolean {
   if (theirs.ruleNumber >= ours.ruleNumber || theirs.action === ours.action) {
     return false;
   }
-  if (Token.isUnresolved(theirs.cidr) || Token.isUnresolved(ours.cidr) || !cidrsOverlap(theirs.cidr, ours.cidr)) {
+  if (!isCidr(theirs.cidr) || !isCidr(ours.cidr) || !cidrsOverlap(theirs.cidr, ours.cidr)) {
     return false;
   }
   return trafficOverlaps(theirs, ours);
@@ -111,24 +114,26 @@ function trafficOverlaps(a: PlannedEntry, b: PlannedEntry): boolean {
   return true;
 }
 
-function resolveEntry(stack: Stack, e: ec2.CfnNetworkAclEntry): PlannedEntry | undefined {
+/**
+ * Another construct's entry as the plan would see it; `undefined` when its NACL or rule number is not known at synth
+ * time. A CIDR that is a token (an entry allowing `vpc.vpcCidrBlock`) still counts for collisions and the quota.
+ */
+function resolveEntry(e: ec2.CfnNetworkAclEntry, ctx: NeighbourContext): PlannedEntry | undefined {
+  const stack = Stack.of(e);
   const r = (v: unknown) => stack.resolve(v);
   const ruleNumber = Number(r(e.ruleNumber));
-  const egress = [true, 'true'].includes(r(e.egress) as never);
-  const action = String(r(e.ruleAction)).toLowerCase() === 'deny' ? 'deny' : 'allow';
-  const cidr = r(e.ipv6CidrBlock ?? e.cidrBlock);
-  const portRange = r(e.portRange) as { from?: number; to?: number } | undefined;
-  if (!Number.isInteger(ruleNumber) || typeof cidr !== 'string') {
+  if (!Number.isInteger(ruleNumber) || typeof e.networkAclId !== 'string') {
     return undefined;
   }
-  const family: AddressFamily = e.ipv6CidrBlock !== undefined ? 'ipv6' : 'ipv4';
+  const cidr = r(e.ipv6CidrBlock ?? e.cidrBlock);
+  const portRange = r(e.portRange) as { from?: number; to?: number } | undefined;
   return {
-    acl: JSON.stringify(r(e.networkAclId)),
-    egress,
+    acl: aclKeyOfNeighbour(e.networkAclId, ctx),
+    egress: [true, 'true'].includes(r(e.egress) as never),
     ruleNumber,
-    action,
-    cidr,
-    family,
+    action: String(r(e.ruleAction)).toLowerCase() === 'deny' ? 'deny' : 'allow',
+    cidr: typeof cidr === 'string' ? cidr : JSON.stringify(cidr),
+    family: e.ipv6CidrBlock !== undefined ? 'ipv6' : 'ipv4',
     traffic: {
       protocol: Number(r(e.protocol)),
       portRange: portRange && portRange.from !== undefined && portRange.to !== undefined
@@ -136,6 +141,17 @@ function resolveEntry(stack: Stack, e: ec2.CfnNetworkAclEntry): PlannedEntry | u
       reasons: [],
     },
   };
+}
+
+/** The NACL key of another entry; an entry on a subnet's default-NACL token of our VPC is on our default NACL. */
+function aclKeyOfNeighbour(networkAclId: string, ctx: NeighbourContext): string {
+  const reference = referenceOf(networkAclId);
+  const defaultAcl = defaultNetworkAclId(ctx.vpc);
+  if (reference?.displayName === 'NetworkAclAssociationId' && defaultAcl &&
+      reference.target.node.path.startsWith(`${ctx.vpc.node.path}/`)) {
+    return ctx.names.key(defaultAcl);
+  }
+  return ctx.names.key(networkAclId);
 }
 
 /**

@@ -3,9 +3,13 @@ import * as ipaddr from 'ipaddr.js';
 /** An address family, as AWS counts NACL rules and routes: separately for IPv4 and IPv6. */
 export type AddressFamily = 'ipv4' | 'ipv6';
 
+/** The widest CIDR block a VPC can have: /16 for IPv4, /44 for IPv6 (BYOIP and IPAM pools; Amazon's are /56). */
+export const WIDEST_VPC_PREFIX = { ipv4: 16, ipv6: 44 } as const;
+
 /**
- * Checks that `value` is a CIDR block of the given family in the form EC2 accepts (no host bits set) and returns it.
- * Throws an error that names the prop (`where`), shows the value and says how to fix it.
+ * Checks that `value` is a CIDR block of the given family in the form EC2 accepts (no host bits set, no leading
+ * zeros, not wider than a VPC can be) and returns its canonical form (lower case, IPv6 compressed), so that two
+ * spellings of one block are one route. Throws an error that names the prop (`where`), shows the value and says the fix.
  */
 export function validateCidr(value: string, family: AddressFamily, where: string): string {
   const fail = (why: string): never => {
@@ -24,7 +28,7 @@ export function validateCidr(value: string, family: AddressFamily, where: string
     fail('it is an IPv4 block: put it in externalCidrBlocks');
   }
   const maxPrefix = family === 'ipv4' ? 32 : 128;
-  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > maxPrefix) {
+  if (!/^(0|[1-9]\d{0,2})$/.test(prefix) || Number(prefix) > maxPrefix) {
     fail(`prefix length must be 0-${maxPrefix}`);
   }
   if (family === 'ipv4') {
@@ -32,21 +36,33 @@ export function validateCidr(value: string, family: AddressFamily, where: string
     if (octets.length !== 4 || octets.some(o => !/^\d{1,3}$/.test(o))) {
       fail('expected four decimal octets such as 10.200.0.0');
     }
+    const padded = octets.find(o => o.length > 1 && o.startsWith('0'));
+    if (padded !== undefined) {
+      fail(`octet '${padded}' has a leading zero, which some tools read as octal: write ${Number(padded)}`);
+    }
     const over = octets.find(o => Number(o) > 255);
     if (over !== undefined) {
       fail(`octet ${over} is over 255`);
     }
-  } else {
-    if (!ipaddr.IPv6.isValid(address) || address.includes('%')) {
-      fail('the address is not an IPv6 address');
-    }
+  } else if (!ipaddr.IPv6.isValid(address) || address.includes('%')) {
+    fail('the address is not an IPv6 address');
   }
   const network = (family === 'ipv4' ? ipaddr.IPv4 : ipaddr.IPv6).networkAddressFromCIDR(value).toString();
-  const given = ipaddr.parse(address).toString();
-  if (network !== given) {
+  if (network !== ipaddr.parse(address).toString()) {
     fail(`host bits are set: the network is ${network}/${prefix}`);
   }
-  return value;
+  if (Number(prefix) < WIDEST_VPC_PREFIX[family]) {
+    fail(
+      `/${prefix} is wider than any VPC: a VPC's ${family === 'ipv4' ? 'IPv4' : 'IPv6'} blocks are ` +
+      `/${WIDEST_VPC_PREFIX[family]} or narrower, so list the external VPC's blocks one by one`,
+    );
+  }
+  return `${network}/${Number(prefix)}`;
+}
+
+/** Whether a string is a literal CIDR block that `cidrsOverlap` can read. */
+export function isCidr(value: unknown): value is string {
+  return typeof value === 'string' && ipaddr.isValidCIDR(value);
 }
 
 /** Whether two CIDR blocks of one family share any address. Blocks of different families never overlap. */

@@ -18,6 +18,12 @@ import { appliesToFamily, describeTraffic, mergeTraffic, PortRange, Protocol, re
 export interface ExternalCidr {
   readonly cidr: string;
   readonly family: AddressFamily;
+  /**
+   * What orders the blocks: the canonical block, or for a token what it resolves to, never the token's string (which
+   * changes whenever unrelated code makes tokens).
+   * @default - the cidr
+   */
+  readonly sortKey?: string;
 }
 
 /** What the plan is computed from: validated, normalised props. NACLs and route tables are opaque keys. */
@@ -131,7 +137,7 @@ export interface ExistingRuleCount {
 
 /**
  * Checks the AWS quota of rules per NACL, direction and address family; returns one message per overflow.
- * `existing` counts the rules each NACL already holds in every direction (not counting the implicit deny).
+ * `existing` counts the rules each NACL already holds in every direction; the quota counts the implicit deny rule too.
  */
 export function quotaViolations(
   entries: PlannedEntry[],
@@ -153,7 +159,7 @@ export function quotaViolations(
       messages.push(
         `Network ACL ${aclName(c.acl)} would hold ${c.count + already} ${c.family === 'ipv4' ? 'IPv4' : 'IPv6'} ` +
         `${c.egress ? 'egress' : 'ingress'} rules (${c.count} from this construct` +
-        `${already ? `, ${already} already there` : ''}), over maxRulesPerNetworkAcl ${maxRules}: ` +
+        `, ${already} already there, the implicit deny rule included), over maxRulesPerNetworkAcl ${maxRules}: ` +
         'allow fewer port ranges, use fewer CIDR blocks, or raise the quota "Rules per network ACL" (at most 40) ' +
         'and set maxRulesPerNetworkAcl to it',
       );
@@ -170,10 +176,11 @@ export function describeEntry(e: PlannedEntry): string {
 
 function sortCidrs(cidrs: ExternalCidr[]): ExternalCidr[] {
   const familyOrder = (f: AddressFamily) => (f === 'ipv4' ? 0 : 1);
-  const unique = [...new Map(cidrs.map(c => [c.cidr, c])).values()];
-  return unique.sort((a, b) => familyOrder(a.family) - familyOrder(b.family) || compareCidr(a.cidr, b.cidr));
+  const key = (c: ExternalCidr) => c.sortKey ?? c.cidr;
+  const unique = [...new Map(cidrs.map(c => [key(c), c])).values()];
+  return unique.sort((a, b) => familyOrder(a.family) - familyOrder(b.family) || compare(key(a), key(b)));
 }
 
-function compareCidr(a: string, b: string): number {
+function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { IResolvable, Stack } from 'aws-cdk-lib';
+import { IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -23,8 +23,16 @@ export class ResolvedNames {
     return this.stack.resolve(value);
   }
 
-  /** A key that is equal for two values exactly when they resolve to the same thing in this stack. */
+  /**
+   * A key that is equal for two values exactly when they name the same thing, in any stack of the app: a reference to
+   * an attribute of a resource of the app (`Ref`, `Fn::GetAtt`) is keyed by that resource's construct path, anything
+   * else by what it resolves to (a literal id, an `Fn::ImportValue` …).
+   */
   public key(value: string | IResolvable): string {
+    const reference = referenceOf(value);
+    if (reference) {
+      return JSON.stringify({ resource: reference.target.node.path, attribute: reference.displayName });
+    }
     return JSON.stringify(this.resolve(value));
   }
 
@@ -45,6 +53,16 @@ export class ResolvedNames {
     this.names.set(key, name);
     return name;
   }
+}
+
+/** The reference a string token stands for, when the string is exactly one reference token. */
+export function referenceOf(value: string | IResolvable): Reference | undefined {
+  if (typeof value !== 'string' || !Token.isUnresolved(value)) {
+    return value instanceof Reference ? value : undefined;
+  }
+  const fragments = Tokenization.reverseString(value);
+  const token = fragments.length === 1 ? fragments.firstToken : undefined;
+  return token instanceof Reference ? token : undefined;
 }
 
 function readableName(resolved: unknown): string | undefined {

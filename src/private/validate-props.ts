@@ -36,33 +36,38 @@ export function validatePeeringConnectionId(id: string): void {
   }
 }
 
-/** Validates both lists of external CIDR blocks and returns them as one list. */
-export function validateExternalCidrs(ipv4: string[] | undefined, ipv6: string[] | undefined): ExternalCidr[] {
+/**
+ * Validates both lists of external CIDR blocks and returns them as one list, literal blocks in their canonical form.
+ * `keyOf` gives a token its stable key (what it resolves to), by which the plan orders blocks.
+ */
+export function validateExternalCidrs(
+  ipv4: string[] | undefined, ipv6: string[] | undefined, keyOf: (token: string) => string,
+): ExternalCidr[] {
   if (Token.isUnresolved(ipv4) || Token.isUnresolved(ipv6)) {
     throw new Error(
       'externalCidrBlocks and externalIpv6CidrBlocks must be lists of strings, not a list token: one route and set of ' +
       'rules is made per block, so the number of blocks must be known at synth time (tokens as elements are fine)',
     );
   }
-  const all: Array<ExternalCidr & { where: string }> = [
+  const given: Array<{ cidr: string; family: AddressFamily; where: string }> = [
     ...(ipv4 ?? []).map((cidr, i) => ({ cidr, family: 'ipv4' as AddressFamily, where: `externalCidrBlocks[${i}]` })),
     ...(ipv6 ?? []).map((cidr, i) => ({ cidr, family: 'ipv6' as AddressFamily, where: `externalIpv6CidrBlocks[${i}]` })),
   ];
-  if (all.length === 0) {
+  if (given.length === 0) {
     throw new Error(
       'externalCidrBlocks is empty (and so is externalIpv6CidrBlocks): give every CIDR block of the external VPC, ' +
       "e.g. externalCidrBlocks: ['10.200.0.0/16']",
     );
   }
-  for (const c of all) {
-    if (!Token.isUnresolved(c.cidr)) {
-      validateCidr(c.cidr, c.family, c.where);
-    }
-  }
-  const concrete = all.filter(c => !Token.isUnresolved(c.cidr));
+  const all = given.map(c => {
+    const token = Token.isUnresolved(c.cidr);
+    const cidr = token ? c.cidr : validateCidr(c.cidr, c.family, c.where);
+    return { ...c, cidr, token, sortKey: token ? keyOf(c.cidr) : cidr };
+  });
+  const concrete = all.filter(c => !c.token);
   concrete.forEach((a, i) => concrete.slice(0, i).forEach(b => {
     if (a.cidr === b.cidr) {
-      throw new Error(`${a.where} '${a.cidr}' is listed twice (also ${b.where}): list each CIDR block once`);
+      throw new Error(`${a.where} '${given[all.indexOf(a)].cidr}' is listed twice (also ${b.where}): list each CIDR block once`);
     }
     if (cidrsOverlap(a.cidr, b.cidr)) {
       throw new Error(
@@ -71,7 +76,13 @@ export function validateExternalCidrs(ipv4: string[] | undefined, ipv6: string[]
       );
     }
   }));
-  return all.map(({ cidr, family }) => ({ cidr, family }));
+  const tokens = all.filter(c => c.token);
+  tokens.forEach((a, i) => tokens.slice(0, i).forEach(b => {
+    if (a.sortKey === b.sortKey) {
+      throw new Error(`${a.where} is listed twice (also ${b.where}): list each CIDR block once`);
+    }
+  }));
+  return all.map(({ cidr, family, sortKey }) => ({ cidr, family, sortKey }));
 }
 
 /** Refuses external CIDR blocks that overlap CIDR blocks of your own VPC or subnets (peering needs disjoint blocks). */

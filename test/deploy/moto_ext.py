@@ -14,8 +14,12 @@ Stock moto 5.2.5 (checked in its source, ``moto/cloudformation/parsing.py`` and 
 * The EC2 backend does enforce ``NetworkAclEntryAlreadyExists`` and ``RouteAlreadyExists`` (IPv4 only: a second IPv6
   route silently overwrites the first, so this module checks IPv6 itself).
 
+* ``UpdateStack`` with ``UsePreviousValue`` for a parameter the stack took from its Default (the CDK CLI does this
+  for ``BootstrapVersion``) raises a ``KeyError`` (HTTP 500): moto looks only among values passed explicitly.
+
 This module registers real models for those types, built on moto's own EC2 backend calls, and replaces the update,
-create-rollback and delete order of ``ResourceMap`` / ``Stack``:
+create-rollback and delete order of ``ResourceMap`` / ``Stack`` (and takes a defaulted parameter's previous value from
+the previous template):
 
 * creates and updates run in dependency order; a change of a create-only property replaces the resource
   (new one first, the old one is deleted in the cleanup phase, after everything else succeeded);
@@ -713,6 +717,28 @@ def _stack_update(self: Any, template: str, role_arn: str | None = None, paramet
         self.tags = tags
 
 
+def _previous_defaults(instance: Any, incoming_params: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """UpdateStack with ``UsePreviousValue`` for a parameter the stack took from its Default (the CDK CLI sends that
+    for ``BootstrapVersion``): stock moto looks the key up among the values passed explicitly before and raises a
+    KeyError (HTTP 500). AWS uses the previous value, i.e. the previous template's Default (for an SSM-typed
+    parameter the parameter *name*, resolved again)."""
+    template = getattr(instance, "template_dict", None)
+    if not isinstance(template, dict):
+        return incoming_params
+    out = []
+    for p in incoming_params:
+        key = p["ParameterKey"]
+        if p.get("UsePreviousValue") and key not in instance.parameters:
+            default = template.get("Parameters", {}).get(key, {}).get("Default")
+            if default is None:
+                raise cfn_models.ValidationError(
+                    message=f"Invalid input for parameter key {key}. Cannot specify usePreviousValue as true "
+                            "for a parameter key not in the previous template")
+            p = {"ParameterKey": key, "ParameterValue": default}
+        out.append(p)
+    return out
+
+
 def apply() -> None:
     """Install the extension into this process's moto. Idempotent."""
     global _APPLIED
@@ -753,6 +779,12 @@ def apply() -> None:
     parsing.ResourceMap.delete = _resource_map_delete  # type: ignore[method-assign]
     cfn_models.Stack.create_resources = _stack_create_resources  # type: ignore[method-assign]
     cfn_models.Stack.update = _stack_update  # type: ignore[method-assign]
+    stock_resolve = cfn_models.CloudFormationBackend._resolve_update_parameters
+
+    def _resolve_update_parameters(self: Any, instance: Any, incoming_params: list[dict[str, Any]]) -> dict[str, Any]:
+        return stock_resolve(self, instance, _previous_defaults(instance, incoming_params))
+
+    cfn_models.CloudFormationBackend._resolve_update_parameters = _resolve_update_parameters  # type: ignore
     _patch_attributes()
     _APPLIED = True
 

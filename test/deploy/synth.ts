@@ -4,7 +4,9 @@
  *   npx ts-node --project test/tsconfig.json test/deploy/synth.ts <outdir> <variants-json>
  *
  * `<variants-json>` is a JSON array (or a file holding one) of variants; each becomes one stack, written by a plain
- * `app.synth()` to `<outdir>/<stackName>.template.json`:
+ * `app.synth()` to `<outdir>/<stackName>.template.json`, or, for a variant with `"assembly": "<dir>"`, into its own cloud
+ * assembly `<outdir>/<dir>/` (one app per distinct `assembly`, so two assemblies may hold the same stack name: what
+ * `cdk deploy --app <dir>` takes):
  *
  * - `{ "kind": "example-new", "stackName", "pcx" }`: the example's `NewVpcExampleStack` itself, with its routes pointed
  *   at the real peering connection (the class hard-codes a placeholder pcx id).
@@ -17,6 +19,7 @@
  *   without the construct.
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -26,6 +29,8 @@ import { VpcPeeringExternal } from '../../src';
 interface Variant {
   readonly kind: 'example-new' | 'example-imported' | 'new' | 'imported';
   readonly stackName: string;
+  /** A subdirectory of the outdir holding its own cloud assembly (default: the outdir itself). */
+  readonly assembly?: string;
   readonly pcx?: string;
   readonly imported?: ImportedVpcExampleStackProps;
   readonly externalCidrBlocks?: string[];
@@ -115,8 +120,13 @@ function main(): void {
   }
   const parsed = JSON.parse(fs.existsSync(spec) ? fs.readFileSync(spec, 'utf-8') : spec);
   const variants: Variant[] = Array.isArray(parsed) ? parsed : [parsed];
-  const app = new App({ outdir });
+  const apps = new Map<string, App>();
   for (const v of variants) {
+    const dir = v.assembly ?? '';
+    if (!apps.has(dir)) {
+      apps.set(dir, new App({ outdir: path.join(outdir, dir) }));
+    }
+    const app = apps.get(dir)!;
     switch (v.kind) {
       case 'example-new': {
         const stack = new NewVpcExampleStack(app, v.stackName);
@@ -137,7 +147,7 @@ function main(): void {
         throw new Error(`unknown kind ${(v as Variant).kind}`);
     }
   }
-  app.synth();
+  apps.forEach(app => app.synth());
 }
 
 main();

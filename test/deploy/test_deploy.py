@@ -22,7 +22,8 @@ THEIR_CIDRS = ["10.200.0.0/16", "10.201.0.0/16"]
 
 
 def synth(variants: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Runs synth.ts once for all variants; returns the templates by stack name."""
+    """Runs synth.ts once for all variants; returns the templates by stack name (`<assembly>/<stack name>` for a
+    variant synthesized into an assembly of its own)."""
     os.makedirs(SYNTH_OUT, exist_ok=True)
     spec = os.path.join(SYNTH_OUT, f"variants-{variants[0]['stackName']}.json")
     with open(spec, "w") as f:
@@ -34,8 +35,9 @@ def synth(variants: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     )
     out = {}
     for v in variants:
-        with open(os.path.join(SYNTH_OUT, f"{v['stackName']}.template.json")) as f:
-            out[v["stackName"]] = json.load(f)
+        key = f"{v['assembly']}/{v['stackName']}" if v.get("assembly") else v["stackName"]
+        with open(os.path.join(SYNTH_OUT, v.get("assembly", ""), f"{v['stackName']}.template.json")) as f:
+            out[key] = json.load(f)
     return out
 
 
@@ -110,11 +112,16 @@ def deploy(cfn: Any, stack: str, template: dict[str, Any], create: bool) -> None
 # --- the world: their VPC in a second account, our imported VPC ------------------------------------------------------
 
 class World:
-    def __init__(self) -> None:
-        self.cfn, self.ec2, self.ssm = emu.client("cloudformation"), emu.client("ec2"), emu.client("ssm")
+    """`account`: ours (moto's default unless given). `fake_bootstrap`: write what `cdk bootstrap` leaves behind that a
+    synthesized template reads (the BootstrapVersion parameter), for stacks deployed through the API."""
+
+    def __init__(self, account: str = emu.OUR_ACCOUNT, fake_bootstrap: bool = True) -> None:
+        self.account = account
+        self.cfn, self.ec2 = emu.client("cloudformation", account), emu.client("ec2", account)
         self.their_ec2 = emu.client("ec2", emu.THIRD_PARTY_ACCOUNT)
-        # what `cdk bootstrap` leaves behind that a synthesized template reads (the BootstrapVersion parameter)
-        self.ssm.put_parameter(Name="/cdk-bootstrap/hnb659fds/version", Value="30", Type="String", Overwrite=True)
+        if fake_bootstrap:
+            emu.client("ssm", account).put_parameter(Name="/cdk-bootstrap/hnb659fds/version", Value="30",
+                                                     Type="String", Overwrite=True)
 
         self.their_vpc = self.their_ec2.create_vpc(CidrBlock=THEIR_CIDRS[0])["Vpc"]["VpcId"]
         self.their_ec2.associate_vpc_cidr_block(VpcId=self.their_vpc, CidrBlock=THEIR_CIDRS[1])
@@ -155,7 +162,7 @@ class World:
 
         self.private_acl = nacl(self.private_subnets)
         self.public_acl, self.data_acl = nacl([self.public_subnet]), nacl([self.data_subnet])
-        self.pcx_imported = emu.peering(self.their_vpc, emu.THIRD_PARTY_ACCOUNT, self.vpc, emu.OUR_ACCOUNT)
+        self.pcx_imported = emu.peering(self.their_vpc, emu.THIRD_PARTY_ACCOUNT, self.vpc, account)
 
     def imported_props(self, other_acls: list[str] | None = None) -> dict[str, Any]:
         return {

@@ -6,9 +6,11 @@ entries and two routes (IPv4 and IPv6) to a peering connection. Each test edits 
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 import emu
 import moto_ext
@@ -240,3 +242,28 @@ def test_dependency_order() -> None:
     for lid, body in t.items():
         for dep in moto_ext._references(body.get("Properties", {}), set(t)):
             assert order.index(dep) < order.index(lid)
+
+
+def test_use_previous_value_of_a_defaulted_parameter() -> None:
+    """What `cdk deploy` sends on an update: `UsePreviousValue` for BootstrapVersion, which the stack took from its
+    Default (an SSM parameter name) at create. Stock moto raises a KeyError there (HTTP 500)."""
+    cfn, ssm = emu.client("cloudformation"), emu.client("ssm")
+    ssm.put_parameter(Name="/moto-ext/test/version", Value="30", Type="String", Overwrite=True)
+    t = {
+        "Parameters": {"BootstrapVersion": {"Type": "AWS::SSM::Parameter::Value<String>",
+                                            "Default": "/moto-ext/test/version"}},
+        "Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.42.0.0/16"}}},
+    }
+    name = emu.unique("ext-prev")
+    assert emu.create_stack(cfn, name, t) == "CREATE_COMPLETE"
+    t["Resources"]["Vpc2"] = {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.43.0.0/16"}}
+    cfn.update_stack(StackName=name, TemplateBody=json.dumps(t),
+                     Parameters=[{"ParameterKey": "BootstrapVersion", "UsePreviousValue": True}])
+    assert emu.stack_status(cfn, name) == "UPDATE_COMPLETE", emu.failure_reasons(cfn, name)
+    params = {p["ParameterKey"]: p["ParameterValue"]
+              for p in cfn.describe_stacks(StackName=name)["Stacks"][0]["Parameters"]}
+    assert params == {"BootstrapVersion": "30"}  # resolved again from SSM
+    with pytest.raises(ClientError, match="ValidationError"):  # a key the stack never had stays an error
+        cfn.update_stack(StackName=name, TemplateBody=json.dumps(t),
+                         Parameters=[{"ParameterKey": "Other", "UsePreviousValue": True}])
+    emu.delete_stack(cfn, name)
