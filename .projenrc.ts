@@ -95,6 +95,14 @@ project.addTask('test:all', {
   exec: 'bash scripts/test-all.sh',
 });
 
+// The TypeScript examples of README.md and the API docs must compile (against rosetta/*.ts-fixture).
+project.addTask('rosetta:extract', {
+  description: 'Compile the TypeScript examples of README.md and the API docs with jsii-rosetta --strict',
+  exec: 'rm -f .jsii.tabl.json && jsii-rosetta extract --strict',
+});
+project.gitignore.exclude('.jsii.tabl.json');
+project.addPackageIgnore('/rosetta/');
+
 // Speed and memory targets live in benchmarks, not in timed tests.
 project.addTask('bench', {
   description: 'Benchmark planning and synthesis against their time and memory targets',

@@ -31,6 +31,7 @@ unchanged_tree() {
   [ -z "$changes" ] || { echo "the build changed or added files that must be committed:"; echo "$changes"; return 1; }
 }
 stage "no generated file out of date (self-mutation)" unchanged_tree
+stage "README TypeScript examples compile (jsii-rosetta --strict)" npx projen rosetta:extract
 stage "example app synthesizes" npx projen example
 if [ -f test/consumers/run.sh ]; then
   stage "python, java and go consumer packages" bash test/consumers/run.sh
