@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { App, Aspects } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
-import { ImportedVpcExampleStack, NewVpcExampleStack } from './stacks';
+import { ImportedVpcExampleStack, NewVpcExampleStack, PLACEHOLDER_IMPORTED_VPC } from './stacks';
 
 /**
  * The example app. `npx projen example` synthesizes it into example/cdk.out and prints what it creates;
@@ -15,15 +15,7 @@ const newVpc = new NewVpcExampleStack(app, 'PeeringNewVpcExample');
 
 const importedContext = app.node.tryGetContext('importedVpc');
 const imported = new ImportedVpcExampleStack(app, 'PeeringImportedVpcExample', {
-  vpcId: 'vpc-0a1b2c3d4e5f60718',
-  vpcCidrBlock: '10.1.0.0/16',
-  availabilityZones: ['us-east-1a', 'us-east-1b'],
-  privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
-  privateSubnetRouteTableIds: ['rtb-0bbbbbbbbbbbbbbb1', 'rtb-0bbbbbbbbbbbbbbb1'],
-  privateNetworkAclId: 'acl-0ccccccccccccccc1',
-  otherNetworkAclIds: ['acl-0ccccccccccccccc2'],
-  vpcPeeringConnectionId: 'pcx-0ddddddddddddddd1',
-  externalCidrBlocks: ['10.210.0.0/16', '10.211.0.0/16'],
+  ...PLACEHOLDER_IMPORTED_VPC,
   ...(typeof importedContext === 'string' ? JSON.parse(importedContext) : importedContext ?? {}),
 });
 

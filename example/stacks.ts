@@ -63,6 +63,19 @@ export interface ImportedVpcExampleStackProps extends StackProps {
   readonly externalCidrBlocks: string[];
 }
 
+/** Placeholder ids for the imported example, for synth without an AWS account (the deploy test passes real ones). */
+export const PLACEHOLDER_IMPORTED_VPC: ImportedVpcExampleStackProps = {
+  vpcId: 'vpc-0a1b2c3d4e5f60718',
+  vpcCidrBlock: '10.1.0.0/16',
+  availabilityZones: ['us-east-1a', 'us-east-1b'],
+  privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+  privateSubnetRouteTableIds: ['rtb-0bbbbbbbbbbbbbbb1', 'rtb-0bbbbbbbbbbbbbbb1'],
+  privateNetworkAclId: 'acl-0ccccccccccccccc1',
+  otherNetworkAclIds: ['acl-0ccccccccccccccc2'],
+  vpcPeeringConnectionId: 'pcx-0ddddddddddddddd1',
+  externalCidrBlocks: ['10.210.0.0/16', '10.211.0.0/16'],
+};
+
 /**
  * The second example: an existing VPC (imported), whose private subnets share one route table and whose NACLs already
  * allow everything at rule 100. A SaaS database (PostgreSQL, 5432) is reached from the private subnets, and the SaaS

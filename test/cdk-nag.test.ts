@@ -5,19 +5,7 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
-import { ImportedVpcExampleStack, NewVpcExampleStack } from '../example/stacks';
-
-const IMPORTED_PROPS = {
-  vpcId: 'vpc-0a1b2c3d4e5f60718',
-  vpcCidrBlock: '10.1.0.0/16',
-  availabilityZones: ['us-east-1a', 'us-east-1b'],
-  privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
-  privateSubnetRouteTableIds: ['rtb-0bbbbbbbbbbbbbbb1', 'rtb-0bbbbbbbbbbbbbbb1'],
-  privateNetworkAclId: 'acl-0ccccccccccccccc1',
-  otherNetworkAclIds: ['acl-0ccccccccccccccc2'],
-  vpcPeeringConnectionId: 'pcx-0ddddddddddddddd1',
-  externalCidrBlocks: ['10.210.0.0/16'],
-};
+import { ImportedVpcExampleStack, NewVpcExampleStack, PLACEHOLDER_IMPORTED_VPC } from '../example/stacks';
 
 function nagFindings(stack: Stack): string[] {
   const annotations = Annotations.fromStack(stack);
@@ -29,7 +17,7 @@ function nagFindings(stack: Stack): string[] {
 }
 
 function stacks(app: App): Stack[] {
-  return [new NewVpcExampleStack(app, 'New'), new ImportedVpcExampleStack(app, 'Imported', IMPORTED_PROPS)];
+  return [new NewVpcExampleStack(app, 'New'), new ImportedVpcExampleStack(app, 'Imported', PLACEHOLDER_IMPORTED_VPC)];
 }
 
 test('without suppressions the only AwsSolutions finding is VPC3, on the construct\'s NACL entries', () => {

@@ -116,9 +116,19 @@ class _ExtModel(CloudFormationModel):
     def cloudformation_name_type() -> str:
         return ""
 
+    #: the one `Fn::GetAtt` attribute the type has, which is its physical id ("" for none)
+    ID_ATTRIBUTE = ""
+
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
-        return False
+        return bool(cls.ID_ATTRIBUTE) and attr == cls.ID_ATTRIBUTE
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        if self.ID_ATTRIBUTE and attribute_name == self.ID_ATTRIBUTE:
+            return self.id
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+        raise UnformattedGetAttTemplateException()
 
     def is_created(self) -> bool:
         return True
@@ -170,21 +180,11 @@ class _ExtModel(CloudFormationModel):
 class CfnNetworkAcl(_ExtModel):
     __module__ = _MODEL_MODULE
     CREATE_ONLY = ("VpcId",)
+    ID_ATTRIBUTE = "Id"
 
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::EC2::NetworkAcl"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Id"
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "Id":
-            return self.id
-        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
-
-        raise UnformattedGetAttTemplateException()
 
     def _create(self) -> None:
         acl = self.backend.create_network_acl(self.props["VpcId"], tags=self.props.get("Tags") or [])
@@ -229,21 +229,11 @@ class CfnNetworkAclEntry(_ExtModel):
     __module__ = _MODEL_MODULE
     # AWS::EC2::NetworkAclEntry createOnlyProperties
     CREATE_ONLY = ("NetworkAclId", "RuleNumber", "Egress")
+    ID_ATTRIBUTE = "Id"
 
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::EC2::NetworkAclEntry"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Id"
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "Id":
-            return self.id
-        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
-
-        raise UnformattedGetAttTemplateException()
 
     @staticmethod
     def _args(props: dict[str, Any]) -> dict[str, Any]:
@@ -297,21 +287,11 @@ def _subnet_association(backend: Any, subnet_id: str) -> tuple[Any, str]:
 class CfnSubnetNetworkAclAssociation(_ExtModel):
     __module__ = _MODEL_MODULE
     CREATE_ONLY = ("SubnetId", "NetworkAclId")
+    ID_ATTRIBUTE = "AssociationId"
 
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::EC2::SubnetNetworkAclAssociation"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "AssociationId"
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "AssociationId":
-            return self.id
-        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
-
-        raise UnformattedGetAttTemplateException()
 
     def _create(self) -> None:
         self.backend.get_subnet(self.props["SubnetId"])
@@ -345,10 +325,6 @@ class CfnRoute(_ExtModel):
     def cloudformation_type() -> str:
         return "AWS::EC2::Route"
 
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
-
-        raise UnformattedGetAttTemplateException()
 
     def _destination(self, props: dict[str, Any]) -> tuple[str, str]:
         given = [(p, props[p]) for p in _ROUTE_DESTINATIONS if props.get(p)]

@@ -22,6 +22,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { traffic } from './traffic-spec';
 import { ImportedVpcExampleStack, ImportedVpcExampleStackProps, NewVpcExampleStack } from '../../example/stacks';
 import { VpcPeeringExternal } from '../../src';
 
@@ -41,22 +42,6 @@ interface Variant {
   readonly peering?: boolean;
 }
 
-function traffic(spec: string): ec2.AclTraffic {
-  const [proto, a, b] = spec.split(':');
-  switch (proto) {
-    case 'all': return ec2.AclTraffic.allTraffic();
-    case 'icmp': return ec2.AclTraffic.icmp({ type: Number(a), code: Number(b) });
-    case 'tcp':
-    case 'udp': {
-      const [from, to] = a.split('-').map(Number);
-      if (proto === 'tcp') {
-        return to === undefined ? ec2.AclTraffic.tcpPort(from) : ec2.AclTraffic.tcpPortRange(from, to);
-      }
-      return to === undefined ? ec2.AclTraffic.udpPort(from) : ec2.AclTraffic.udpPortRange(from, to);
-    }
-    default: throw new Error(`unknown traffic spec ${spec}`);
-  }
-}
 
 /** NewVpcExampleStack with the construct's props from the variant: keep the VPC in step with example/stacks.ts. */
 function newVpcStack(app: App, v: Variant): Stack {

@@ -17,6 +17,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { traffic } from './traffic-spec';
 import { VpcPeeringExternal, VpcPeeringExternalProps } from '../../src';
 
 interface Case {
@@ -34,35 +35,6 @@ interface Case {
   };
 }
 
-/** An `AclTraffic` with only a protocol number: what no factory method of `ec2.AclTraffic` makes. */
-class RawTraffic extends ec2.AclTraffic {
-  constructor(private readonly protocol: number) {
-    super();
-  }
-
-  public toTrafficConfig(): ec2.AclTrafficConfig {
-    return { protocol: this.protocol };
-  }
-}
-
-function traffic(spec: string): ec2.AclTraffic {
-  const [proto, a, b] = spec.split(':');
-  switch (proto) {
-    case 'all': return ec2.AclTraffic.allTraffic();
-    case 'raw': return new RawTraffic(Number(a));
-    case 'icmp': return ec2.AclTraffic.icmp({ type: Number(a), code: Number(b) });
-    case 'icmpv6': return ec2.AclTraffic.icmpv6({ type: Number(a), code: Number(b) });
-    case 'tcp':
-    case 'udp': {
-      const [from, to] = a.split('-').map(Number);
-      if (proto === 'tcp') {
-        return to === undefined ? ec2.AclTraffic.tcpPort(from) : ec2.AclTraffic.tcpPortRange(from, to);
-      }
-      return to === undefined ? ec2.AclTraffic.udpPort(from) : ec2.AclTraffic.udpPortRange(from, to);
-    }
-    default: throw new Error(`unknown traffic spec ${spec}`);
-  }
-}
 
 function run(c: Case, outdir: string): Record<string, unknown> {
   try {
