@@ -227,3 +227,97 @@ describe('property: the plan, evaluated as AWS does, allows exactly the intended
     }), { numRuns: 200 });
   });
 });
+
+// ---- property-based, all families and protocols: IPv4 and IPv6 blocks, ICMP and ICMPv6, all traffic ----
+
+interface Spec { protocol: number; from?: number; to?: number; type?: number; code?: number }
+
+const anyTraffic: fc.Arbitrary<Spec> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({ protocol: fc.constantFrom(TCP, UDP), from: fc.integer({ min: 0, max: 2000 }), len: fc.integer({ min: 0, max: 500 }) })
+      .map(({ protocol, from, len }) => ({ protocol, from, to: from + len })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ protocol: fc.constantFrom(Protocol.ICMP, Protocol.ICMPV6), type: fc.constantFrom(-1, 0, 3, 8, 128, 129, 2), code: fc.constantFrom(-1, 0, 4) })
+      .map(t => (t.type === -1 ? { ...t, code: -1 } : t)),
+  },
+  { weight: 1, arbitrary: fc.constant({ protocol: Protocol.ALL }) },
+);
+
+function toTraffic(s: Spec): Traffic {
+  if (s.protocol === TCP || s.protocol === UDP) {
+    return { protocol: s.protocol, portRange: { from: s.from!, to: s.to! }, reasons: ['r'] };
+  }
+  if (s.protocol === Protocol.ALL) {
+    return { protocol: s.protocol, reasons: ['r'] };
+  }
+  return { protocol: s.protocol, icmp: { type: s.type!, code: s.code! }, reasons: ['r'] };
+}
+
+interface AnyPacket { direction: 'ingress' | 'egress'; kind: 'tcp' | 'udp' | 'icmp'; port: number; type: number; code: number; v6: boolean; inside: boolean }
+
+const anyPacket: fc.Arbitrary<AnyPacket> = fc.record({
+  direction: fc.constantFrom<'ingress' | 'egress'>('ingress', 'egress'),
+  kind: fc.constantFrom<'tcp' | 'udp' | 'icmp'>('tcp', 'udp', 'icmp'),
+  port: fc.oneof(fc.integer({ min: 0, max: 2600 }), fc.constantFrom(1024, 40000, 65535)),
+  type: fc.constantFrom(0, 2, 3, 8, 128, 129),
+  code: fc.constantFrom(0, 4),
+  v6: fc.boolean(),
+  inside: fc.boolean(),
+});
+
+/** The intended decision for any packet, from the definition of the policy. */
+function intendedAny(outbound: Spec[], inbound: Spec[], pmtu: boolean, p: AnyPacket): 'allow' | 'deny' {
+  if (!p.inside) {
+    return 'allow'; // not the external VPC: the default NACL's allow-all decides
+  }
+  const protocol = p.kind === 'tcp' ? TCP : p.kind === 'udp' ? UDP : p.v6 ? Protocol.ICMPV6 : Protocol.ICMP;
+  const icmpMatches = (s: Spec, type: number, code: number) => s.protocol === protocol && (s.type === -1 || (s.type === type && (s.code === -1 || s.code === code)));
+  const covers = (s: Spec) => s.protocol === Protocol.ALL ||
+    (p.kind !== 'icmp' ? s.protocol === protocol && s.from! <= p.port && p.port <= s.to! : icmpMatches(s, p.type, p.code));
+  const inEphemeral = 1024 <= p.port && p.port <= 65535;
+  const answers = (s: Spec) => {
+    if (p.kind !== 'icmp') {
+      return (s.protocol === Protocol.ALL || s.protocol === protocol) && inEphemeral;
+    }
+    if (s.protocol === Protocol.ALL) {
+      return true;
+    }
+    if (s.protocol !== protocol) {
+      return false;
+    }
+    const [request, reply] = protocol === Protocol.ICMP ? [8, 0] : [128, 129];
+    return s.type === -1 || (s.type === request && p.type === reply);
+  };
+  const [opened, answered] = p.direction === 'egress' ? [outbound, inbound] : [inbound, outbound];
+  const pathMtu = p.direction === 'ingress' && pmtu && p.kind === 'icmp' &&
+    (p.v6 ? p.type === 2 && p.code === 0 : p.type === 3 && p.code === 4);
+  return opened.some(covers) || answered.some(answers) || pathMtu ? 'allow' : 'deny';
+}
+
+describe('property: every protocol and both address families', () => {
+  test('random tcp/udp/icmp/icmpv6/all traffic both ways, IPv4 and IPv6 blocks; random packets', () => {
+    fc.assert(fc.property(
+      fc.array(anyTraffic, { maxLength: 4 }), fc.array(anyTraffic, { maxLength: 3 }), fc.boolean(), fc.array(anyPacket, { minLength: 30, maxLength: 30 }),
+      (outbound, inbound, pmtu, packets) => {
+        fc.pre(outbound.length + inbound.length > 0);
+        const entries = planNetworkAclEntries(input({
+          externalCidrs: [{ cidr: '10.200.0.0/16', family: 'ipv4' }, { cidr: '2600:1f18:abcd::/56', family: 'ipv6' }],
+          allowOutbound: outbound.map(toTraffic),
+          allowInbound: inbound.map(toTraffic),
+          allowPathMtuDiscovery: pmtu,
+        }));
+        const rules = entries.map(toRule);
+        for (const p of packets) {
+          const remote = p.v6 ? (p.inside ? '2600:1f18:abcd:7::9' : '2600:1f18:abce::9') : (p.inside ? '10.200.3.4' : '10.201.3.4');
+          const protocol = p.kind === 'tcp' ? TCP : p.kind === 'udp' ? UDP : p.v6 ? Protocol.ICMPV6 : Protocol.ICMP;
+          const pkt: Packet = p.kind === 'icmp'
+            ? { direction: p.direction, protocol, icmpType: p.type, icmpCode: p.code, remote }
+            : { direction: p.direction, protocol, port: p.port, remote };
+          expect([p, evaluate(rules, pkt, { defaultNaclRules: true }).decision]).toEqual([p, intendedAny(outbound, inbound, pmtu, p)]);
+        }
+      }), { numRuns: 300 });
+  });
+});
