@@ -240,8 +240,9 @@ const anyTraffic: fc.Arbitrary<Spec> = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: fc.record({ protocol: fc.constantFrom(Protocol.ICMP, Protocol.ICMPV6), type: fc.constantFrom(-1, 0, 3, 8, 128, 129, 2), code: fc.constantFrom(-1, 0, 4) })
-      .map(t => (t.type === -1 ? { ...t, code: -1 } : t)),
+    arbitrary: fc.record({
+      protocol: fc.constantFrom(Protocol.ICMP, Protocol.ICMPV6), type: fc.constantFrom(-1, 0, 3, 8, 128, 129, 2), code: fc.constantFrom(-1, 0, 4),
+    }).map(t => (t.type === -1 ? { ...t, code: -1 } : t)),
   },
   { weight: 1, arbitrary: fc.constant({ protocol: Protocol.ALL }) },
 );
@@ -274,7 +275,8 @@ function intendedAny(outbound: Spec[], inbound: Spec[], pmtu: boolean, p: AnyPac
     return 'allow'; // not the external VPC: the default NACL's allow-all decides
   }
   const protocol = p.kind === 'tcp' ? TCP : p.kind === 'udp' ? UDP : p.v6 ? Protocol.ICMPV6 : Protocol.ICMP;
-  const icmpMatches = (s: Spec, type: number, code: number) => s.protocol === protocol && (s.type === -1 || (s.type === type && (s.code === -1 || s.code === code)));
+  const icmpMatches = (s: Spec, type: number, code: number) =>
+    s.protocol === protocol && (s.type === -1 || (s.type === type && (s.code === -1 || s.code === code)));
   const covers = (s: Spec) => s.protocol === Protocol.ALL ||
     (p.kind !== 'icmp' ? s.protocol === protocol && s.from! <= p.port && p.port <= s.to! : icmpMatches(s, p.type, p.code));
   const inEphemeral = 1024 <= p.port && p.port <= 65535;
@@ -300,7 +302,8 @@ function intendedAny(outbound: Spec[], inbound: Spec[], pmtu: boolean, p: AnyPac
 describe('property: every protocol and both address families', () => {
   test('random tcp/udp/icmp/icmpv6/all traffic both ways, IPv4 and IPv6 blocks; random packets', () => {
     fc.assert(fc.property(
-      fc.array(anyTraffic, { maxLength: 4 }), fc.array(anyTraffic, { maxLength: 3 }), fc.boolean(), fc.array(anyPacket, { minLength: 30, maxLength: 30 }),
+      fc.array(anyTraffic, { maxLength: 4 }), fc.array(anyTraffic, { maxLength: 3 }), fc.boolean(),
+      fc.array(anyPacket, { minLength: 30, maxLength: 30 }),
       (outbound, inbound, pmtu, packets) => {
         fc.pre(outbound.length + inbound.length > 0);
         const entries = planNetworkAclEntries(input({
