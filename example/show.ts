@@ -40,24 +40,41 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), `|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-const outdir = process.argv[2] ?? path.join(__dirname, 'cdk.out');
-const templates = fs.readdirSync(outdir).filter(f => f.endsWith('.template.json')).sort();
-for (const file of templates) {
-  const resources: Resource[] = Object.values(JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf-8')).Resources ?? {});
+/** The rows of the routes table and of the NACL entries table of one template, in evaluation order. */
+export function tablesOf(template: { Resources?: Record<string, Resource> }): { routes: string[][]; entries: string[][] } {
+  const resources = Object.values(template.Resources ?? {});
   const routes = resources.filter(r => r.Type === 'AWS::EC2::Route' && r.Properties.VpcPeeringConnectionId);
   const entries = resources.filter(r => r.Type === 'AWS::EC2::NetworkAclEntry');
-  console.log(`\n## ${file.replace('.template.json', '')}\n`);
-  console.log(`Routes (${routes.length}):\n`);
-  console.log(table(['route table', 'destination', 'target'], routes.map(r => [
-    show(r.Properties.RouteTableId), r.Properties.DestinationCidrBlock ?? r.Properties.DestinationIpv6CidrBlock,
-    show(r.Properties.VpcPeeringConnectionId),
-  ])));
   entries.sort((a, b) => show(a.Properties.NetworkAclId).localeCompare(show(b.Properties.NetworkAclId)) ||
     Number(!!a.Properties.Egress) - Number(!!b.Properties.Egress) || a.Properties.RuleNumber - b.Properties.RuleNumber);
-  console.log(`\nNetwork ACL entries (${entries.length}), in evaluation order per NACL and direction:\n`);
-  console.log(table(['network ACL', 'direction', 'rule #', 'action', 'protocol', 'ports / icmp', 'CIDR', 'why'], entries.map(r => [
-    show(r.Properties.NetworkAclId), r.Properties.Egress ? 'egress' : 'ingress', String(r.Properties.RuleNumber),
-    r.Properties.RuleAction, PROTOCOLS[String(r.Properties.Protocol)] ?? String(r.Properties.Protocol), ports(r.Properties),
-    r.Properties.CidrBlock ?? r.Properties.Ipv6CidrBlock, r.Metadata?.['cdk-vpc-peering-external:purpose'] ?? '',
-  ])));
+  return {
+    routes: routes.map(r => [
+      show(r.Properties.RouteTableId), r.Properties.DestinationCidrBlock ?? r.Properties.DestinationIpv6CidrBlock,
+      show(r.Properties.VpcPeeringConnectionId),
+    ]),
+    entries: entries.map(r => [
+      show(r.Properties.NetworkAclId), r.Properties.Egress ? 'egress' : 'ingress', String(r.Properties.RuleNumber),
+      r.Properties.RuleAction, PROTOCOLS[String(r.Properties.Protocol)] ?? String(r.Properties.Protocol), ports(r.Properties),
+      r.Properties.CidrBlock ?? r.Properties.Ipv6CidrBlock, r.Metadata?.['cdk-vpc-peering-external:purpose'] ?? '',
+    ]),
+  };
+}
+
+export const ROUTE_HEADER = ['route table', 'destination', 'target'];
+export const ENTRY_HEADER = ['network ACL', 'direction', 'rule #', 'action', 'protocol', 'ports / icmp', 'CIDR', 'why'];
+
+function main(outdir: string): void {
+  const templates = fs.readdirSync(outdir).filter(f => f.endsWith('.template.json')).sort();
+  for (const file of templates) {
+    const { routes, entries } = tablesOf(JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf-8')));
+    console.log(`\n## ${file.replace('.template.json', '')}\n`);
+    console.log(`Routes (${routes.length}):\n`);
+    console.log(table(ROUTE_HEADER, routes));
+    console.log(`\nNetwork ACL entries (${entries.length}), in evaluation order per NACL and direction:\n`);
+    console.log(table(ENTRY_HEADER, entries));
+  }
+}
+
+if (require.main === module) {
+  main(process.argv[2] ?? path.join(__dirname, 'cdk.out'));
 }

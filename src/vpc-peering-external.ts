@@ -74,9 +74,9 @@ export class VpcPeeringExternal extends Construct {
 
     const selection = selectSubnets(props.vpc, props.subnets);
     if (!selection.isPendingLookup) {
-      validateNoOverlapWithOwn(externalCidrs, ownCidrBlocks(props.vpc, selection.subnets));
+      validateNoOverlapWithOwn(externalCidrs, ownCidrBlocks(props.vpc, selection.subnets, names));
     }
-    const hasIpv6 = vpcHasIpv6(props.vpc);
+    const hasIpv6 = vpcHasIpv6(props.vpc, names);
     if (families.has('ipv6') && hasIpv6 === false) {
       throw new Error(
         `externalIpv6CidrBlocks is given, but the VPC ${props.vpc.node.path} has no IPv6 CIDR block, so IPv6 traffic ` +

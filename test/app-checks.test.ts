@@ -68,7 +68,7 @@ describe('collisions with entries whose CIDR is a token, and across stacks', () 
     const vpc = new ec2.Vpc(network, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
     new VpcPeeringExternal(new Stack(app, 'Elastic'), 'Peering', { vpc, ...BASE });
     new VpcPeeringExternal(new Stack(app, 'Mongo'), 'Peering', { vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'] });
-    expect(() => app.synth()).toThrow(/Mongo\/Peering\/Entry-Vpc8378EB38.DefaultNetworkAcl-Ingress-50 takes ingress rule number 50/);
+    expect(() => app.synth()).toThrow(/Mongo\/Peering\/Entry-Network.Vpc8378EB38.DefaultNetworkAcl-Ingress-50 takes ingress rule number 50/);
   });
 
   test('an entry made on a subnet\'s default-NACL token lands in the default NACL and collides too', () => {

@@ -122,6 +122,28 @@ describe('a new VPC', () => {
     });
 });
 
+describe('NACLs of other stacks with the same logical id', () => {
+  test('reordering them changes nothing: names depend on the NACL alone, not on the order they were met', () => {
+    const build = (order: 'xy' | 'yx') => {
+      const app = new App();
+      const acls = ['X', 'Y'].map(s => {
+        const other = new Stack(app, `Network${s}`);
+        return new ec2.NetworkAcl(other, 'Acl', { vpc: new ec2.Vpc(other, 'Vpc', { maxAzs: 1, natGateways: 0 }) });
+      });
+      const stack = new Stack(app, 'Test');
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+        vpcId: 'vpc-1', availabilityZones: ['a'], privateSubnetIds: ['subnet-1'], privateSubnetRouteTableIds: ['rtb-1'],
+      });
+      new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, networkAcls: order === 'xy' ? acls : [acls[1], acls[0]] });
+      return Template.fromStack(stack).toJSON();
+    };
+    const [xy, yx] = [build('xy'), build('yx')];
+    expect(simulateUpdate(xy, yx).conflicts).toEqual([]);
+    expect(Object.keys(yx.Resources).sort()).toEqual(Object.keys(xy.Resources).sort());
+    expect(Object.keys(xy.Resources).filter(id => id.includes('NetworkX')).length).toBeGreaterThan(0);
+  });
+});
+
 describe('one CIDR block spelled two ways is one route', () => {
   test('upper-case and expanded IPv6 spellings give the same template', () => {
     const dualStack = { ipProtocol: ec2.IpProtocol.DUAL_STACK };

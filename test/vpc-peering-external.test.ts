@@ -1,3 +1,4 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE, importedVpcStack, newVpcStack, resourcesOfType, synthImported, synthNewVpc } from './fixtures';
@@ -209,6 +210,20 @@ describe('IPv6', () => {
     ]);
   });
 
+  test('GIVEN an IPv6 block added to the VPC at stack scope THEN the VPC counts as having IPv6', () => {
+    const { stack, vpc } = newVpcStack();
+    new ec2.CfnVPCCidrBlock(stack, 'Ipv6Block', { vpcId: vpc.vpcId, amazonProvidedIpv6CidrBlock: true });
+    const construct = new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, externalIpv6CidrBlocks: ['2600:1f18:abcd::/56'] });
+    expect(construct.routes.filter(r => r.destinationIpv6CidrBlock)).toHaveLength(2);
+  });
+
+  test('GIVEN a secondary IPv4 block added at stack scope THEN an external block overlapping it is refused', () => {
+    const { stack, vpc } = newVpcStack();
+    new ec2.CfnVPCCidrBlock(stack, 'Secondary', { vpcId: vpc.vpcId, cidrBlock: '10.200.0.0/16' });
+    expect(() => new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE }))
+      .toThrow("externalCidrBlocks[0] '10.200.0.0/16' overlaps the VPC's secondary CIDR block 10.200.0.0/16");
+  });
+
   test('GIVEN only IPv6 external blocks THEN externalCidrBlocks may be empty', () => {
     const { template } = synthNewVpc({ externalCidrBlocks: [], externalIpv6CidrBlocks: ['2600:1f18:abcd::/56'] }, dualStack);
     expect(entries(template).every(p => p.Ipv6CidrBlock && !p.CidrBlock)).toBe(true);
@@ -243,5 +258,46 @@ describe('the default NACL passed through subnet.networkAcl', () => {
     const template = Template.fromStack(stack).toJSON();
     expect(new Set(entries(template).map(p => JSON.stringify(p.NetworkAclId)))).toEqual(new Set([JSON.stringify(DEFAULT_ACL)]));
     expect(entries(template).filter(p => p.RuleAction === 'deny')).toHaveLength(2);
+  });
+});
+
+describe('parity with the Terraform module\'s worked example', () => {
+  // Route tables [rtb-pub, rtb-app-a, rtb-app-b], access NACL [acl-app], all NACLs [acl-pub, acl-app, acl-persist],
+  // tcp 443, external 10.200.0.0/16: a route in each table, allows in acl-app, a deny each way in every NACL.
+  test('the same routes and the same rules (numbered below 100 here, instead of 10 and 50-60)', () => {
+    const stack = new Stack(new App(), 'Test');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      vpcCidrBlock: '10.1.0.0/16',
+      availabilityZones: ['a', 'b'],
+      publicSubnetIds: ['subnet-pub-a', 'subnet-pub-b'],
+      publicSubnetRouteTableIds: ['rtb-pub', 'rtb-pub'],
+      privateSubnetIds: ['subnet-app-a', 'subnet-app-b'],
+      privateSubnetRouteTableIds: ['rtb-app-a', 'rtb-app-b'],
+    });
+    const acls = new Map(['acl-pub', 'acl-app', 'acl-persist'].map(id => [id, ec2.NetworkAcl.fromNetworkAclId(stack, id, id)]));
+    const acl = (id: string) => acls.get(id)!;
+    new VpcPeeringExternal(stack, 'Peering', {
+      vpc,
+      vpcPeeringConnectionId: 'pcx-0123456789abcdef0',
+      externalCidrBlocks: ['10.200.0.0/16'],
+      subnets: { subnets: [...vpc.publicSubnets, ...vpc.privateSubnets] },
+      allowOutbound: [ec2.AclTraffic.tcpPort(443)],
+      allowPathMtuDiscovery: false,
+      networkAcls: [acl('acl-app')],
+      denyNetworkAcls: ['acl-pub', 'acl-app', 'acl-persist'].map(acl),
+    });
+    const template = Template.fromStack(stack).toJSON();
+    expect(peeringRoutes(template).map(([, p]) => p.RouteTableId).sort()).toEqual(['rtb-app-a', 'rtb-app-b', 'rtb-pub']);
+    expect(rows(template).map(r => [r[0], r[1], r[3], r[4], r[5], r[6]])).toEqual([
+      ['"acl-app"', 'egress', 'allow', 6, '443-443', '10.200.0.0/16'],
+      ['"acl-app"', 'egress', 'deny', -1, '*', '10.200.0.0/16'],
+      ['"acl-app"', 'ingress', 'allow', 6, '1024-65535', '10.200.0.0/16'],
+      ['"acl-app"', 'ingress', 'deny', -1, '*', '10.200.0.0/16'],
+      ['"acl-persist"', 'egress', 'deny', -1, '*', '10.200.0.0/16'],
+      ['"acl-persist"', 'ingress', 'deny', -1, '*', '10.200.0.0/16'],
+      ['"acl-pub"', 'egress', 'deny', -1, '*', '10.200.0.0/16'],
+      ['"acl-pub"', 'ingress', 'deny', -1, '*', '10.200.0.0/16'],
+    ]);
   });
 });

@@ -12,7 +12,6 @@ import { IConstruct } from 'constructs';
  */
 export class ResolvedNames {
   private readonly stack: Stack;
-  private readonly names = new Map<string, string>();
 
   constructor(scope: IConstruct) {
     this.stack = Stack.of(scope);
@@ -37,21 +36,19 @@ export class ResolvedNames {
   }
 
   /**
-   * A readable name for construct ids: the literal value (`acl-0abc`), the logical id a `Ref` names, the logical id
-   * and attribute of a `GetAtt`, or a short hash of anything else. Two values with different keys get different names.
+   * A readable name for construct ids, which depends on the value alone (never on what else was named, nor in which
+   * order): the literal value (`acl-0abc`), the logical id a `Ref` names, the logical id and attribute of a `GetAtt`
+   * (prefixed with the stack's artifact id when the resource is in another stack, since logical ids are unique only
+   * within a stack), or a short hash of anything else.
    */
   public name(value: string | IResolvable): string {
-    const key = this.key(value);
-    const known = this.names.get(key);
-    if (known) {
-      return known;
+    const reference = referenceOf(value);
+    if (reference) {
+      const owner = Stack.of(reference.target);
+      const local = readableName(owner.resolve(value)) ?? `H${hash(this.key(value))}`;
+      return owner === this.stack ? local : `${owner.artifactId}.${local}`;
     }
-    let name = readableName(this.stack.resolve(value)) ?? `H${hash(key)}`;
-    if ([...this.names.values()].includes(name)) {
-      name = `${name}-${hash(key)}`;
-    }
-    this.names.set(key, name);
-    return name;
+    return readableName(this.stack.resolve(value)) ?? `H${hash(this.key(value))}`;
   }
 }
 

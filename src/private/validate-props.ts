@@ -195,8 +195,8 @@ export function validateNumbers(first: number, last: number, maxRules: number): 
   }
   if (Token.isUnresolved(maxRules) || !Number.isInteger(maxRules) || maxRules < 1 || maxRules > MAX_QUOTA) {
     throw new Error(
-      `maxRulesPerNetworkAcl ${maxRules} is not a possible quota: AWS allows 20 rules per Network ACL and direction ` +
-      `by default, and at most ${MAX_QUOTA} after a quota increase`,
+      `maxRulesPerNetworkAcl ${maxRules} is not a possible quota: AWS allows 20 rules per Network ACL, direction and ` +
+      `address family by default, and at most ${MAX_QUOTA} after a quota increase`,
     );
   }
 }

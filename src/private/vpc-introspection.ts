@@ -105,8 +105,18 @@ function isDefaultAclAssociation(resolved: unknown): boolean {
   return Array.isArray(getAtt) && getAtt[1] === 'NetworkAclAssociationId';
 }
 
+/**
+ * The `AWS::EC2::VPCCidrBlock`s of the app that belong to the VPC: a new `ec2.Vpc` makes its IPv6 block as a child,
+ * older code and secondary IPv4 blocks often make them at stack scope.
+ */
+function cidrBlocksOf(vpc: ec2.IVpc, names: ResolvedNames): ec2.CfnVPCCidrBlock[] {
+  const vpcKey = names.key(vpc.vpcId);
+  return vpc.node.root.node.findAll()
+    .filter((c): c is ec2.CfnVPCCidrBlock => c instanceof ec2.CfnVPCCidrBlock && names.key(c.vpcId) === vpcKey);
+}
+
 /** The IPv4 CIDR blocks of the VPC and the subnets that are known at synth time, to refuse overlapping external blocks. */
-export function ownCidrBlocks(vpc: ec2.IVpc, subnets: ec2.ISubnet[]): Array<{ cidr: string; what: string }> {
+export function ownCidrBlocks(vpc: ec2.IVpc, subnets: ec2.ISubnet[], names: ResolvedNames): Array<{ cidr: string; what: string }> {
   const own: Array<{ cidr: string; what: string }> = [];
   const cfnVpc = vpc.node.defaultChild;
   if (cfnVpc instanceof ec2.CfnVPC) {
@@ -119,9 +129,9 @@ export function ownCidrBlocks(vpc: ec2.IVpc, subnets: ec2.ISubnet[]): Array<{ ci
       own.push({ cidr, what: "the VPC's CIDR block" });
     }
   }
-  for (const child of vpc.node.findAll()) {
-    if (child instanceof ec2.CfnVPCCidrBlock && typeof child.cidrBlock === 'string') {
-      own.push({ cidr: child.cidrBlock, what: "the VPC's secondary CIDR block" });
+  for (const block of cidrBlocksOf(vpc, names)) {
+    if (typeof block.cidrBlock === 'string') {
+      own.push({ cidr: block.cidrBlock, what: "the VPC's secondary CIDR block" });
     }
   }
   for (const subnet of subnets) {
@@ -134,16 +144,16 @@ export function ownCidrBlocks(vpc: ec2.IVpc, subnets: ec2.ISubnet[]): Array<{ ci
 }
 
 /**
- * Whether the VPC has IPv6: `true` or `false` for a VPC this app creates (an IPv6 `AWS::EC2::VPCCidrBlock`),
- * `undefined` for an imported VPC, which does not say.
+ * Whether the VPC has IPv6: `true` when the app gives it an IPv6 `AWS::EC2::VPCCidrBlock`, `false` for a VPC this app
+ * creates without one, `undefined` for an imported VPC, which does not say.
  */
-export function vpcHasIpv6(vpc: ec2.IVpc): boolean | undefined {
-  if (!(vpc.node.defaultChild instanceof ec2.CfnVPC)) {
-    return undefined;
+export function vpcHasIpv6(vpc: ec2.IVpc, names: ResolvedNames): boolean | undefined {
+  const ipv6 = cidrBlocksOf(vpc, names).some(c => c.amazonProvidedIpv6CidrBlock !== undefined ||
+    c.ipv6Pool !== undefined || c.ipv6CidrBlock !== undefined || c.ipv6IpamPoolId !== undefined);
+  if (ipv6) {
+    return true;
   }
-  return vpc.node.findAll().some(c => c instanceof ec2.CfnVPCCidrBlock &&
-    (c.amazonProvidedIpv6CidrBlock !== undefined || c.ipv6Pool !== undefined || c.ipv6CidrBlock !== undefined ||
-      c.ipv6IpamPoolId !== undefined));
+  return vpc.node.defaultChild instanceof ec2.CfnVPC ? false : undefined;
 }
 
 function tryRead(read: () => string): string | undefined {
