@@ -24,7 +24,10 @@ stage() {
 
 # Stages whose tests are counted from their own JUnit report are recorded as one more stage line each, so that a
 # crash before any report is written still shows as a failure.
-stage "build (compile, API.md, jest, eslint, integ snapshots)" npx projen build
+# The build records the templates its jest tests synthesize (test/support/record-template.ts) for the deploy stage's
+# cfn-lint (test/deploy/test_cfn_lint.py); only the build, so that later stages add none.
+RECORD_TEMPLATES_DIR=test-reports/jest-templates \
+  stage "build (compile, API.md, jest, eslint, integ snapshots)" npx projen build
 unchanged_tree() {
   local changes
   changes=$(git status --porcelain --untracked-files=all)

@@ -7,6 +7,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE } from './fixtures';
 import { PeeringWarnings, VpcPeeringExternal } from '../src';
+import { recordApp } from './support/record-template';
 
 function setup() {
   const app = new App();
@@ -37,6 +38,7 @@ describe('rule numbers taken twice in one NACL', () => {
     new VpcPeeringExternal(apart.stack, 'Elastic', { vpc: apart.vpc, ...BASE, firstRuleNumber: 50, lastRuleNumber: 69 });
     new VpcPeeringExternal(apart.stack, 'Mongo', { vpc: apart.vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'], firstRuleNumber: 70, lastRuleNumber: 89 });
     expect(() => apart.app.synth()).not.toThrow();
+    recordApp(apart.app);
   });
 
   test('the same number in the other direction or another NACL is fine', () => {
@@ -44,6 +46,7 @@ describe('rule numbers taken twice in one NACL', () => {
     new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, blanketDeny: false });
     appAcl.addEntry('Mine', { ruleNumber: 99, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.EGRESS });
     expect(() => app.synth()).not.toThrow();
+    recordApp(app);
   });
 });
 
@@ -91,6 +94,7 @@ describe('entries numbered below ours that decide the external traffic first', (
       '^Rule #10 allow all traffic ingress from 0.0.0.0/0 of Network ACL AppAcl6CB102E3 is evaluated before #99 deny all traffic ingress from 10.200.0.0/16 .*never applies.*' +
       '\\[ack: cdk-vpc-peering-external:shadowedByLowerRule\\]$',
     ));
+    recordApp(stack);
   });
 
   test('a lower entry that does not touch the external CIDR, or agrees with our action, is no warning', () => {
@@ -99,6 +103,7 @@ describe('entries numbered below ours that decide the external traffic first', (
     appAcl.addEntry('Internet', { ruleNumber: 10, cidr: ec2.AclCidr.ipv4('52.0.0.0/8'), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.INGRESS });
     appAcl.addEntry('DenyMore', { ruleNumber: 11, cidr: ec2.AclCidr.ipv4('10.200.0.0/16'), traffic: ec2.AclTraffic.tcpPort(22), direction: ec2.TrafficDirection.INGRESS, ruleAction: ec2.Action.DENY });
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('shadowedByLowerRule'));
+    recordApp(stack);
   });
 
   test('the warning can be acknowledged', () => {
@@ -107,6 +112,7 @@ describe('entries numbered below ours that decide the external traffic first', (
     const entry = appAcl.addEntry('AllowAll', { ruleNumber: 10, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.INGRESS });
     CoreAnnotations.of(entry).acknowledgeWarning(PeeringWarnings.SHADOWED_BY_LOWER_RULE, 'on purpose');
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('shadowedByLowerRule'));
+    recordApp(stack);
   });
 });
 
@@ -130,6 +136,7 @@ describe('the quota with the other entries of the app counted', () => {
       appAcl.addEntry(`Rule${i}`, { ruleNumber: 200 + i, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.tcpPort(i), direction: ec2.TrafficDirection.EGRESS });
     }
     expect(() => app.synth()).not.toThrow();
+    recordApp(app);
   });
 });
 
@@ -143,6 +150,7 @@ describe('security groups open to "anywhere", which now includes the external VP
       '^Security group Test/AppSg/Resource allows tcp 8080-8080 from 0.0.0.0/0, and the Network ACLs let the external VPC in on #50 allow tcp 1024-65535 .*' +
       '\\[ack: cdk-vpc-peering-external:securityGroupOpenToAnywhere\\]$',
     ));
+    recordApp(stack);
   });
 
   test('a port the NACLs keep closed to the SaaS (443 below the ephemeral range) is no warning', () => {
@@ -151,5 +159,6 @@ describe('security groups open to "anywhere", which now includes the external VP
     const sg = new ec2.SecurityGroup(stack, 'LbSg', { vpc });
     sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443));
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('securityGroupOpenToAnywhere'));
+    recordApp(stack);
   });
 });

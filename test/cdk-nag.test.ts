@@ -6,9 +6,11 @@ import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { ImportedVpcExampleStack, NewVpcExampleStack, PLACEHOLDER_IMPORTED_VPC } from '../example/stacks';
+import { recordApp } from './support/record-template';
 
 function nagFindings(stack: Stack): string[] {
   const annotations = Annotations.fromStack(stack);
+  recordApp(stack);
   const messages = [
     ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-')),
     ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-')),

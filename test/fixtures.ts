@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { VpcPeeringExternal, VpcPeeringExternalProps } from '../src';
+import { recordTemplate } from './support/record-template';
 
 /** The smallest valid props, given a VPC. */
 export const BASE = {
@@ -38,14 +39,14 @@ export function importedVpcStack(): { stack: Stack; vpc: ec2.IVpc; acl: ec2.INet
 export function synthNewVpc(overrides: Overrides = {}, vpcProps: ec2.VpcProps = {}): { template: any; construct: VpcPeeringExternal; stack: Stack } {
   const { stack, vpc } = newVpcStack(vpcProps);
   const construct = new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, ...overrides });
-  return { template: Template.fromStack(stack).toJSON(), construct, stack };
+  return { template: recordTemplate(Template.fromStack(stack).toJSON()), construct, stack };
 }
 
 /** Synthesizes an imported-VPC stack with the construct (networkAcls given) and returns the template JSON. */
 export function synthImported(overrides: Overrides = {}): { template: any; construct: VpcPeeringExternal; stack: Stack } {
   const { stack, vpc, acl } = importedVpcStack();
   const construct = new VpcPeeringExternal(stack, 'Peering', { vpc, networkAcls: [acl], ...BASE, ...overrides });
-  return { template: Template.fromStack(stack).toJSON(), construct, stack };
+  return { template: recordTemplate(Template.fromStack(stack).toJSON()), construct, stack };
 }
 
 /** The resources of a type, as [logicalId, properties] pairs. */

@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE, importedVpcStack, newVpcStack, Overrides, resourcesOfType, synthImported, synthNewVpc } from './fixtures';
 import { VpcPeeringExternal } from '../src';
+import { recordTemplate } from './support/record-template';
 
 describe('bad input is refused at synth time with a message that names the prop, shows the value and says the fix', () => {
   test.each<[string, Overrides, string]>([
@@ -144,7 +145,7 @@ describe('unresolved tokens are accepted', () => {
       externalCidrBlocks: [cidr.valueAsString],
       allowOutbound: [ec2.AclTraffic.tcpPort(443)],
     });
-    const template = Template.fromStack(stack).toJSON();
+    const template = recordTemplate(Template.fromStack(stack).toJSON());
     const routes = resourcesOfType(template, 'AWS::EC2::Route').filter(([, p]) => p.VpcPeeringConnectionId);
     expect(routes.map(([, p]) => p.DestinationCidrBlock)).toEqual([{ Ref: 'ExternalCidr' }, { Ref: 'ExternalCidr' }]);
     expect(routes[0][1].VpcPeeringConnectionId).toEqual({ 'Fn::ImportValue': 'SaasPeeringId' });
@@ -160,7 +161,7 @@ describe('unresolved tokens are accepted', () => {
     new VpcPeeringExternal(stack, 'Peering', {
       vpc, ...BASE, allowOutbound: [ec2.AclTraffic.tcpPort(443), ec2.AclTraffic.tcpPort(port.valueAsNumber)],
     });
-    const egress = resourcesOfType(Template.fromStack(stack).toJSON(), 'AWS::EC2::NetworkAclEntry')
+    const egress = resourcesOfType(recordTemplate(Template.fromStack(stack).toJSON()), 'AWS::EC2::NetworkAclEntry')
       .filter(([, p]) => p.Egress && p.RuleAction === 'allow');
     expect(egress.map(([, p]) => p.PortRange)).toEqual([{ From: 443, To: 443 }, { From: { Ref: 'Port' }, To: { Ref: 'Port' } }]);
     expect(Token.isUnresolved(port.valueAsNumber)).toBe(true);

@@ -1,5 +1,7 @@
-"""cfn-lint (pinned in requirements.txt) over every synthesized template: the example app, the test snapshots and
-the deploy test's own templates. Errors fail; warnings and informational matches are printed only.
+"""cfn-lint (pinned in requirements.txt) over every synthesized template: the example app, the test snapshots, the
+deploy test's own templates and the templates the jest tests synthesized (recorded by test/support/record-template.ts
+when RECORD_TEMPLATES_DIR is set, as scripts/test-all.sh does for the build). Errors fail; warnings and informational
+matches are printed only.
 
 cfn-lint has no rule for NACL rule numbers, port ranges or ICMP without `Icmp`: the construct's own validation covers
 those, and test_cfn_lint_agreement.py shows what each of the two catches and checks those rules on these templates
@@ -12,10 +14,11 @@ import json
 import os
 
 import pytest
-from cfnlint.api import lint
+from cfnlint.api import ManualArgs, lint, lint_by_config
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SYNTH_OUT = os.environ.get("DEPLOY_SYNTH_OUT", os.path.join(ROOT, "test", "deploy", "cdk.out"))
+JEST_TEMPLATES = os.path.join(ROOT, os.environ.get("RECORD_TEMPLATES_DIR", os.path.join("test-reports", "jest-templates")))
 
 
 def static_templates() -> list[str]:
@@ -69,3 +72,19 @@ def test_cfn_lint_deploy_templates() -> None:
         failures += [f"{os.path.basename(path)}: {e}" for e in errors]
     print(f"linted {len(templates)} deploy templates")
     assert not failures, "\n".join(failures)
+
+
+def test_cfn_lint_jest_templates() -> None:
+    """The templates the jest tests synthesized, deduplicated by content: one cfn-lint run over all of them, since a run
+    per template costs more than the linting."""
+    templates = sorted(glob.glob(os.path.join(JEST_TEMPLATES, "*.json")))
+    if not templates:
+        pytest.skip(f"no recorded jest templates in {JEST_TEMPLATES}: run jest with RECORD_TEMPLATES_DIR set (scripts/test-all.sh does)")
+    matches = lint_by_config(ManualArgs(templates=templates, regions=["us-east-1"]))
+    text = [f"{os.path.basename(m.filename)} {m.rule.id} line {m.linenumber}: {m.message}" for m in matches]
+    for t in text:
+        if not t.split()[1].startswith("E"):
+            print(t)
+    print(f"linted {len(templates)} jest templates")
+    errors = [t for t in text if t.split()[1].startswith("E")]
+    assert not errors, "\n".join(errors)

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { aclKeys, allowAllRules, evaluate, evaluateInAcl, naclEntriesFromTemplate, Packet } from './nacl-evaluator';
+import { recordTemplate } from './record-template';
 import { CfnTemplate } from './template';
 
 const DEFAULT_ACL = { 'Fn::GetAtt': ['Vpc8378EB38', 'DefaultNetworkAcl'] };
@@ -214,7 +215,7 @@ describe('aclKeys and evaluateInAcl', () => {
     acl.addEntry('Https', { ruleNumber: 10, cidr: ec2.AclCidr.ipv4('10.1.0.0/16'), traffic: ec2.AclTraffic.tcpPort(443) });
     acl.addEntry('Deny', { ruleNumber: 20, cidr: ec2.AclCidr.ipv4('10.1.0.0/16'), traffic: ec2.AclTraffic.allTraffic(), ruleAction: ec2.Action.DENY });
     acl.addEntry('Out', { ruleNumber: 10, cidr: ec2.AclCidr.ipv6('2001:db8::/32'), traffic: ec2.AclTraffic.tcpPortRange(1024, 65535), direction: ec2.TrafficDirection.EGRESS });
-    const synthesized = Template.fromStack(stack).toJSON();
+    const synthesized = recordTemplate(Template.fromStack(stack).toJSON());
 
     expect(aclKeys(synthesized)).toEqual([DEFAULT_ACL_KEY]);
     const opts = { defaultNaclRules: true };
