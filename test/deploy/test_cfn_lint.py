@@ -9,12 +9,13 @@ those, and test_cfn_lint_agreement.py shows what each of the two catches and che
 """
 from __future__ import annotations
 
+import functools
 import glob
 import json
 import os
 
 import pytest
-from cfnlint.api import ManualArgs, lint, lint_by_config
+from cfnlint.api import ManualArgs, lint_by_config
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SYNTH_OUT = os.environ.get("DEPLOY_SYNTH_OUT", os.path.join(ROOT, "test", "deploy", "cdk.out"))
@@ -27,11 +28,26 @@ def static_templates() -> list[str]:
     return sorted({os.path.relpath(p, ROOT) for p in found})
 
 
-def errors_of(path: str) -> tuple[list[str], list[str]]:
-    with open(path) as f:
-        matches = lint(f.read(), regions=["us-east-1"])
-    text = [f"{m.rule.id} line {m.linenumber}: {m.message}" for m in matches]
-    return [t for t in text if t.startswith("E")], [t for t in text if not t.startswith("E")]
+def lint_all(paths: list[str]) -> dict[str, list[str]]:
+    """One in-process cfn-lint run over all `paths` (a run per template costs more than the linting): each path's
+    matches as "<rule> line <n>: <message>", errors (E...) first."""
+    found: dict[str, list[str]] = {p: [] for p in paths}
+    given = {os.path.abspath(p): p for p in paths}
+    for m in lint_by_config(ManualArgs(templates=list(paths), regions=["us-east-1"])):
+        path = given.get(os.path.abspath(m.filename), m.filename)
+        found.setdefault(path, []).append(f"{m.rule.id} line {m.linenumber}: {m.message}")
+    return {p: sorted(t, key=lambda x: not x.startswith("E")) for p, t in found.items()}
+
+
+def split(matches: list[str]) -> tuple[list[str], list[str]]:
+    return [t for t in matches if t.startswith("E")], [t for t in matches if not t.startswith("E")]
+
+
+@functools.lru_cache(maxsize=None)
+def static_results() -> dict[str, list[str]]:
+    """The static templates, linted once for all of test_cfn_lint_static's cases."""
+    return {os.path.relpath(p, ROOT): t for p, t in
+            lint_all([os.path.join(ROOT, rel) for rel in static_templates()]).items()}
 
 
 def test_integ_snapshots_are_linted() -> None:
@@ -46,7 +62,7 @@ def test_cfn_lint_static(template: str) -> None:
     if template == "<none>":
         pytest.skip("no example/cdk.out or snapshot templates: run.sh synthesizes the example first")
     path = os.path.join(ROOT, template)
-    errors, others = errors_of(path)
+    errors, others = split(static_results()[template])
     for o in others:
         print(o)
     with open(path) as f:
@@ -65,8 +81,8 @@ def test_cfn_lint_deploy_templates() -> None:
     if not templates:
         pytest.skip(f"no deploy templates under {SYNTH_OUT}")
     failures = []
-    for path in templates:
-        errors, others = errors_of(path)
+    for path, matches in lint_all(templates).items():
+        errors, others = split(matches)
         for o in others:
             print(os.path.basename(path), o)
         failures += [f"{os.path.basename(path)}: {e}" for e in errors]
@@ -80,11 +96,11 @@ def test_cfn_lint_jest_templates() -> None:
     templates = sorted(glob.glob(os.path.join(JEST_TEMPLATES, "*.json")))
     if not templates:
         pytest.skip(f"no recorded jest templates in {JEST_TEMPLATES}: run jest with RECORD_TEMPLATES_DIR set (scripts/test-all.sh does)")
-    matches = lint_by_config(ManualArgs(templates=templates, regions=["us-east-1"]))
-    text = [f"{os.path.basename(m.filename)} {m.rule.id} line {m.linenumber}: {m.message}" for m in matches]
-    for t in text:
-        if not t.split()[1].startswith("E"):
-            print(t)
+    failures = []
+    for path, matches in lint_all(templates).items():
+        errors, others = split(matches)
+        for o in others:
+            print(os.path.basename(path), o)
+        failures += [f"{os.path.basename(path)}: {e}" for e in errors]
     print(f"linted {len(templates)} jest templates")
-    errors = [t for t in text if t.split()[1].startswith("E")]
-    assert not errors, "\n".join(errors)
+    assert not failures, "\n".join(failures)
