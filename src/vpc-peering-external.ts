@@ -128,7 +128,7 @@ export class VpcPeeringExternal extends Construct {
     this.vpcPeeringConnectionId = props.vpcPeeringConnectionId;
     this.routes = planRoutes(routeTables.map(r => r.key), externalCidrs).map(route => {
       const table = routeTables.find(r => r.key === route.routeTable)!;
-      return new ec2.CfnRoute(this, `Route-${table.name}-${cidrName(route.cidr, names)}`, {
+      return new ec2.CfnRoute(this, `Route-${table.name}-${names.name(route.cidr)}`, {
         routeTableId: table.routeTableId,
         ...(route.family === 'ipv4' ? { destinationCidrBlock: route.cidr } : { destinationIpv6CidrBlock: route.cidr }),
         vpcPeeringConnectionId: props.vpcPeeringConnectionId,
@@ -214,8 +214,4 @@ function selectSubnets(vpc: ec2.IVpc, subnets: ec2.SubnetSelection | undefined):
     fail('');
   }
   return selected!;
-}
-
-function cidrName(cidr: string, names: ResolvedNames): string {
-  return names.name(cidr);
 }
