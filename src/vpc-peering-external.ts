@@ -25,7 +25,8 @@ import { PeeringWarnings } from './warnings';
  * these rules the third party could reach everything in your VPC.
  *
  * Every entry is numbered below the default NACL's allow-all rule (100) and named after its slot (NACL, direction,
- * rule number), so any change of the props deploys as a plain stack update.
+ * rule number) and each route after its table and destination, so a change of the props updates them in place
+ * rather than creating one on a slot the previous stack still holds.
  *
  * @example
  * new VpcPeeringExternal(this, 'Elasticsearch', {
