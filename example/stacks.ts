@@ -5,6 +5,24 @@ import { Construct } from 'constructs';
 import { VpcPeeringExternal } from '../src';
 
 /**
+ * The VPC of the main example: 10.0.0.0/16 in two AZs, public and private subnets, one NAT gateway, flow logs.
+ */
+export function exampleVpc(scope: Construct): ec2.Vpc {
+  return new ec2.Vpc(scope, 'Vpc', {
+    ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
+    maxAzs: 2,
+    natGateways: 1,
+    flowLogs: {
+      all: {
+        destination: ec2.FlowLogDestination.toCloudWatchLogs(
+          new logs.LogGroup(scope, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+        ),
+      },
+    },
+  });
+}
+
+/**
  * The main example: a new VPC whose private app subnets talk to a SaaS Elasticsearch cluster over HTTPS (443) and its
  * REST port (9200), and nothing else. The SaaS may reach nothing in the VPC but the replies to those connections.
  *
@@ -16,18 +34,7 @@ export class NewVpcExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    const vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
-      maxAzs: 2,
-      natGateways: 1,
-      flowLogs: {
-        all: {
-          destination: ec2.FlowLogDestination.toCloudWatchLogs(
-            new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH }),
-          ),
-        },
-      },
-    });
+    const vpc = exampleVpc(this);
 
     this.peering = new VpcPeeringExternal(this, 'Elasticsearch', {
       vpc,

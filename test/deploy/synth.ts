@@ -21,9 +21,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { traffic } from './traffic-spec';
-import { ImportedVpcExampleStack, ImportedVpcExampleStackProps, NewVpcExampleStack } from '../../example/stacks';
+import { exampleVpc, ImportedVpcExampleStack, ImportedVpcExampleStackProps, NewVpcExampleStack } from '../../example/stacks';
 import { VpcPeeringExternal } from '../../src';
 
 interface Variant {
@@ -43,21 +42,10 @@ interface Variant {
 }
 
 
-/** NewVpcExampleStack with the construct's props from the variant: keep the VPC in step with example/stacks.ts. */
+/** NewVpcExampleStack with the construct's props from the variant (the VPC is the example's own). */
 function newVpcStack(app: App, v: Variant): Stack {
   const stack = new Stack(app, v.stackName);
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
-    maxAzs: 2,
-    natGateways: 1,
-    flowLogs: {
-      all: {
-        destination: ec2.FlowLogDestination.toCloudWatchLogs(
-          new logs.LogGroup(stack, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH }),
-        ),
-      },
-    },
-  });
+  const vpc = exampleVpc(stack);
   if (v.peering === false) {
     return stack;
   }

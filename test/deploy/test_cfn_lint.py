@@ -75,32 +75,29 @@ def test_cfn_lint_static(template: str) -> None:
     assert not errors, "\n".join(errors)
 
 
+def assert_no_errors(templates: list[str], what: str) -> None:
+    """One cfn-lint run over all the templates (a run per template costs more than the linting); warnings printed."""
+    failures = []
+    for path, matches in lint_all(templates).items():
+        errors, others = split(matches)
+        for o in others:
+            print(os.path.basename(path), o)
+        failures += [f"{os.path.basename(path)}: {e}" for e in errors]
+    print(f"linted {len(templates)} {what}")
+    assert not failures, "\n".join(failures)
+
+
 def test_cfn_lint_deploy_templates() -> None:
     """The templates test_deploy.py synthesized and deployed (it runs before this file)."""
     templates = sorted(glob.glob(os.path.join(SYNTH_OUT, "**", "*.template.json"), recursive=True))
     if not templates:
         pytest.skip(f"no deploy templates under {SYNTH_OUT}")
-    failures = []
-    for path, matches in lint_all(templates).items():
-        errors, others = split(matches)
-        for o in others:
-            print(os.path.basename(path), o)
-        failures += [f"{os.path.basename(path)}: {e}" for e in errors]
-    print(f"linted {len(templates)} deploy templates")
-    assert not failures, "\n".join(failures)
+    assert_no_errors(templates, "deploy templates")
 
 
 def test_cfn_lint_jest_templates() -> None:
-    """The templates the jest tests synthesized, deduplicated by content: one cfn-lint run over all of them, since a run
-    per template costs more than the linting."""
+    """The templates the jest tests synthesized, deduplicated by content."""
     templates = sorted(glob.glob(os.path.join(JEST_TEMPLATES, "*.json")))
     if not templates:
         pytest.skip(f"no recorded jest templates in {JEST_TEMPLATES}: run jest with RECORD_TEMPLATES_DIR set (scripts/test-all.sh does)")
-    failures = []
-    for path, matches in lint_all(templates).items():
-        errors, others = split(matches)
-        for o in others:
-            print(os.path.basename(path), o)
-        failures += [f"{os.path.basename(path)}: {e}" for e in errors]
-    print(f"linted {len(templates)} jest templates")
-    assert not failures, "\n".join(failures)
+    assert_no_errors(templates, "jest templates")
