@@ -109,7 +109,8 @@ export class VpcPeeringExternal extends Construct {
     });
 
     // What every NACL already holds towards the quota: the implicit deny rule (*) of each address family, which the
-    // quota counts; and the default NACL of a VPC made in this app its allow-all at 100 (IPv4) and 101 (IPv6).
+    // quota counts ("This quota includes the default deny rules", Amazon VPC quotas); and the default NACL of a VPC
+    // made in this app its allow-all at 100 (IPv4) and 101 (IPv6).
     const defaultAcl = defaultNetworkAclId(props.vpc);
     const defaultAclKey = defaultAcl ? names.key(defaultAcl) : undefined;
     const existingRules = (acl: string) => (acl === defaultAclKey ? { ipv4: 2, ipv6: hasIpv6 ? 2 : 1 } : { ipv4: 1, ipv6: 1 });
