@@ -9,9 +9,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { cidrsOverlap, isCidr } from './cidr';
 import { describeEntry, ExistingRuleCount, PlannedEntry, quotaViolations } from './peering-plan';
-import { referenceOf, ResolvedNames } from './resolved-names';
+import { ResolvedNames } from './resolved-names';
 import { Protocol } from './traffic';
-import { defaultNetworkAclId } from './vpc-introspection';
+import { defaultAclAssociationOf, defaultNetworkAclId } from './vpc-introspection';
 import { PeeringWarnings } from '../warnings';
 
 
@@ -145,10 +145,9 @@ function resolveEntry(e: ec2.CfnNetworkAclEntry, ctx: NeighbourContext): Planned
 
 /** The NACL key of another entry; an entry on a subnet's default-NACL token of our VPC is on our default NACL. */
 function aclKeyOfNeighbour(networkAclId: string, ctx: NeighbourContext): string {
-  const reference = referenceOf(networkAclId);
+  const association = defaultAclAssociationOf(networkAclId);
   const defaultAcl = defaultNetworkAclId(ctx.vpc);
-  if (reference?.displayName === 'NetworkAclAssociationId' && defaultAcl &&
-      reference.target.node.path.startsWith(`${ctx.vpc.node.path}/`)) {
+  if (association && defaultAcl && association.target.node.path.startsWith(`${ctx.vpc.node.path}/`)) {
     return ctx.names.key(defaultAcl);
   }
   return ctx.names.key(networkAclId);

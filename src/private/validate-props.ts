@@ -87,7 +87,7 @@ export function validateExternalCidrs(
 
 /** Refuses external CIDR blocks that overlap CIDR blocks of your own VPC or subnets (peering needs disjoint blocks). */
 export function validateNoOverlapWithOwn(external: ExternalCidr[], own: Array<{ cidr: string; what: string }>): void {
-  external.forEach((e, i) => {
+  external.forEach(e => {
     if (Token.isUnresolved(e.cidr)) {
       return;
     }
@@ -96,7 +96,7 @@ export function validateNoOverlapWithOwn(external: ExternalCidr[], own: Array<{ 
         const prop = e.family === 'ipv4' ? 'externalCidrBlocks' : 'externalIpv6CidrBlocks';
         const index = external.filter(x => x.family === e.family).indexOf(e);
         throw new Error(
-          `${prop}[${index < 0 ? i : index}] '${e.cidr}' overlaps ${o.what} ${o.cidr}: AWS cannot peer VPCs whose CIDR ` +
+          `${prop}[${index}] '${e.cidr}' overlaps ${o.what} ${o.cidr}: AWS cannot peer VPCs whose CIDR ` +
           'blocks overlap; check the CIDR blocks of the external VPC',
         );
       }

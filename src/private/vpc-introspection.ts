@@ -2,9 +2,9 @@
  * What the construct reads from the VPC and its subnets: route tables, Network ACLs, CIDR blocks, IPv6. This is where
  * the traps of aws-cdk-lib live (see the notes on each function).
  */
-import { Token } from 'aws-cdk-lib';
+import { Reference, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { ResolvedNames } from './resolved-names';
+import { referenceOf, ResolvedNames } from './resolved-names';
 
 /** A NACL as the plan sees it. */
 export interface NaclRef {
@@ -87,7 +87,7 @@ export function networkAclsOfSubnets(vpc: ec2.IVpc, subnets: ec2.ISubnet[], name
  */
 export function naclRef(networkAclId: string, vpc: ec2.IVpc, names: ResolvedNames, what: string): NaclRef {
   let id = networkAclId;
-  if (isDefaultAclAssociation(names.resolve(networkAclId))) {
+  if (defaultAclAssociationOf(networkAclId)) {
     const defaultId = defaultNetworkAclId(vpc);
     if (!defaultId) {
       throw new Error(
@@ -100,9 +100,10 @@ export function naclRef(networkAclId: string, vpc: ec2.IVpc, names: ResolvedName
   return { key: names.key(id), networkAclId: id, name: names.name(id) };
 }
 
-function isDefaultAclAssociation(resolved: unknown): boolean {
-  const getAtt = (resolved as Record<string, unknown> | undefined)?.['Fn::GetAtt'];
-  return Array.isArray(getAtt) && getAtt[1] === 'NetworkAclAssociationId';
+/** The `NetworkAclAssociationId` attribute of a subnet that a NACL id stands for, if it is one: the default NACL. */
+export function defaultAclAssociationOf(networkAclId: string): Reference | undefined {
+  const reference = referenceOf(networkAclId);
+  return reference?.displayName === 'NetworkAclAssociationId' ? reference : undefined;
 }
 
 /**
