@@ -1,8 +1,10 @@
+import { Annotations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IDependable } from 'constructs';
 import { AppPeeringPlan } from './private/app-plan';
 import { validateProps } from './private/validate-props';
 import { VpcPeeringExternalProps } from './vpc-peering-external-props';
+import { PeeringWarnings } from './warnings';
 
 /**
  * Routes and Network ACL entries for a VPC peering connection with a third party's VPC (a SaaS provider's).
@@ -36,6 +38,11 @@ export class VpcPeeringExternal extends Construct {
   constructor(scope: Construct, id: string, props: VpcPeeringExternalProps) {
     super(scope, id);
     const intent = validateProps(props, this);
+    if (!intent.blanketDeny && (props.denyNetworkAcls ?? []).length > 0) {
+      Annotations.of(this).addWarningV2(PeeringWarnings.DENY_NETWORK_ACLS_WITHOUT_DENY,
+        `denyNetworkAcls lists ${props.denyNetworkAcls!.length} NACL(s), but blanketDeny is false, so they get no rule: ` +
+        'set blanketDeny to true to deny the external VPC there, or remove denyNetworkAcls');
+    }
     this.vpcPeeringConnectionId = props.vpcPeeringConnectionId;
     this.plan = AppPeeringPlan.of(this);
     this.plan.register({ construct: this, intent, dependencies: () => this.planDependencies() });

@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import { evaluate, NaclRule, Packet } from './support/nacl-evaluator';
-import { ExternalCidr, PlanInput, PlannedEntry, planNetworkAclEntries, planRoutes, quotaViolations } from '../src/private/peering-plan';
+import { ExternalCidr, NaclFacts, planApp, PlanInput, PlannedEntry, planNetworkAclEntries, planRoutes } from '../src/private/peering-plan';
 import { mergeTraffic, Protocol, Traffic } from '../src/private/traffic';
 
 const TCP = Protocol.TCP;
@@ -84,11 +84,17 @@ describe('planNetworkAclEntries', () => {
 
   test('the quota counts per NACL, direction and family, with what the NACL already holds', () => {
     const allowOutbound = [1, 3, 5].map(p => ({ protocol: TCP, portRange: { from: p, to: p }, reasons: [] }));
-    const entries = planNetworkAclEntries(input({ allowOutbound }));
-    // egress: 3 allows + 1 deny = 4; ingress: reply + PMTU + deny = 3.
-    expect(quotaViolations(entries, () => ({ ipv4: 0, ipv6: 0 }), 4, a => a)).toEqual([]);
-    expect(quotaViolations(entries, () => ({ ipv4: 1, ipv6: 0 }), 4, a => a)).toHaveLength(1);
-    expect(quotaViolations(entries, () => ({ ipv4: 0, ipv6: 5 }), 4, a => a)).toEqual([]);
+    // egress: 3 allows + 1 deny + the implicit deny = 5; ingress: reply + PMTU + deny + implicit deny = 4.
+    const vendor = { ...input({ allowOutbound }), id: 'V', stack: 'S', maxRules: 5, routeTables: [], orderKey: '' };
+    const held = (families: Array<'ipv4' | 'ipv6'>) => new Map([['acl-a', {
+      key: 'acl-a', name: 'acl-a', isVpcDefault: false, imported: true,
+      held: [{ egress: true, ruleNumber: 200, families, what: 'a rule' }],
+    }]]);
+    const quotaErrors = (facts: Map<string, NaclFacts>) => planApp([vendor], facts).findings.filter(f => f.level === 'error');
+    expect(quotaErrors(new Map())).toEqual([]);
+    expect(quotaErrors(held(['ipv4'])).map(f => f.message)).toEqual([expect.stringMatching(
+      /^Network ACL acl-a would hold 6 IPv4 egress rules \(4 from V, 1 already there, and the implicit deny rule\), over maxRulesPerNetworkAcl 5/)]);
+    expect(quotaErrors(held(['ipv6']))).toEqual([]);
   });
 });
 

@@ -12,7 +12,7 @@
 import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { AppModel, NaclRef, naclKey, readApp, RouteTableRef } from './app-model';
-import { materializeVendor, VendorResources } from './materialize';
+import { ENTRIES_ID, materializeVendor, ROUTES_ID, VendorResources } from './materialize';
 import { AppPlan, describeEntry, HeldRule, NaclFacts, planApp, VendorInput, vendorOrderKey } from './peering-plan';
 import { resolveVendor, ResolvedVendor, vpcHasIpv6 } from './resolve-vendor';
 import { VendorIntent } from './validate-props';
@@ -53,20 +53,15 @@ export class AppPeeringPlan {
   private readonly stagesWithAspect = new WeakSet<IConstruct>();
   /** The resources the plan created: not foreign to it when the app is read again. */
   private readonly ours = new WeakSet<IConstruct>();
-  private made?: { vendorCount: number; outcome: Outcome; resources: Map<Construct, VendorResources> };
+  private made?: { outcome: Outcome; resources: Map<Construct, VendorResources> };
   private rechecked?: Map<Construct, string[]>;
 
   private constructor(private readonly root: IConstruct) {}
 
   /** Registers a construct; adds the planning Aspect to its Stage (a nested Stage is synthesized on its own). */
   public register(vendor: PlannedVendor): void {
-    if (this.made) {
-      throw new Error(
-        `${vendor.construct.node.path} is created after the peering rules of the app were planned (by the first read of ` +
-        'routes, networkAclEntries or the ids of another VpcPeeringExternal, or by a synth): create every ' +
-        'VpcPeeringExternal before reading those properties',
-      );
-    }
+    // A construct added after a plan (after a first synth, or a read of `routes`): the app is planned anew.
+    this.unmake();
     this.vendors.push(vendor);
     const stage: IConstruct = Stage.of(vendor.construct) ?? this.root;
     if (!this.stagesWithAspect.has(stage)) {
@@ -95,6 +90,19 @@ export class AppPeeringPlan {
     return this.rechecked.get(construct) ?? [];
   }
 
+  /** Removes what the last plan made, so that the next one starts from the app as declared. */
+  private unmake(): void {
+    if (!this.made) {
+      return;
+    }
+    for (const v of this.vendors) {
+      v.construct.node.tryRemoveChild(ROUTES_ID);
+      v.construct.node.tryRemoveChild(ENTRIES_ID);
+    }
+    this.made = undefined;
+    this.rechecked = undefined;
+  }
+
   private ensurePlanned(): void {
     if (this.made) {
       return;
@@ -106,7 +114,7 @@ export class AppPeeringPlan {
       [...made.routes, ...made.networkAclEntries].forEach(r => this.ours.add(r));
       resources.set(v.construct, made);
     });
-    this.made = { vendorCount: this.vendors.length, outcome, resources };
+    this.made = { outcome, resources };
     if (!outcome.pending) {
       this.annotateWarnings(outcome);
     }

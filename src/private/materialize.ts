@@ -15,6 +15,10 @@ import { shortHash, ValueIdentity } from './value-identity';
 /** The template metadata key that says why an entry exists ("outbound", "replies to outbound", "blanket deny"). */
 export const PURPOSE_METADATA_KEY = 'cdk-vpc-peering-external:purpose';
 
+/** The ids of the constructs that hold a vendor's routes and entries. */
+export const ROUTES_ID = 'Routes';
+export const ENTRIES_ID = 'NetworkAclEntries';
+
 /** What a vendor created, for its public properties. */
 export interface VendorResources {
   readonly routes: ec2.CfnRoute[];
@@ -31,7 +35,7 @@ export function materializeVendor(
   const tables = new Map(resolved.routeTables.map(t => [t.key, t]));
   const identity = ValueIdentity.of(scope);
 
-  const routeScope = routes.length > 0 ? new Construct(scope, 'Routes') : undefined;
+  const routeScope = routes.length > 0 ? new Construct(scope, ROUTES_ID) : undefined;
   const cfnRoutes = routes.map(route => {
     const table = tables.get(route.routeTable)!;
     const destination = isCidr(route.cidr) ? cidrName(route.cidr) : alphanumeric(identity.name(route.cidr));
@@ -45,7 +49,7 @@ export function materializeVendor(
     return resource;
   });
 
-  const entryScope = entries.length > 0 ? new Construct(scope, 'NetworkAclEntries') : undefined;
+  const entryScope = entries.length > 0 ? new Construct(scope, ENTRIES_ID) : undefined;
   const cfnEntries = entries.map(e => {
     const acl = acls.get(e.acl)!;
     const direction = e.egress ? 'Egress' : 'Ingress';

@@ -287,9 +287,11 @@ export function planApp(vendors: VendorInput[], nacls: Map<string, NaclFacts>, h
   const routes = planAllRoutes(vendors, sorted, heldRoutes, findings, byPath);
   // Each problem once: the same message on the same vendor is one finding.
   const unique = [...new Map(findings.map(f => [JSON.stringify([f.vendor, f.level, f.message, f.foreignRef]), f])).values()];
-  for (const e of entries) {
-    e.sort((a, b) => Number(a.egress) - Number(b.egress) || a.ruleNumber - b.ruleNumber);
-  }
+  // Each vendor's entries in a stable order: its NACLs as it lists them, ingress first, by rule number.
+  entries.forEach((es, i) => {
+    const aclOrder = aclsOf(vendors[i]).map(a => a.acl);
+    es.sort((a, b) => aclOrder.indexOf(a.acl) - aclOrder.indexOf(b.acl) || Number(a.egress) - Number(b.egress) || a.ruleNumber - b.ruleNumber);
+  });
   return { entries, routes, findings: unique };
 }
 
@@ -413,7 +415,8 @@ function checkNumbers(
   }
   for (const [ruleNumber, list] of holders) {
     const ours = list.filter(l => l.vendor !== undefined).sort((a, b) => byPath(a.vendor!, b.vendor!));
-    if (list.length < 2 || ours.length === 0) {
+    // At or above 100 in a default NACL is one problem of its own (checkAt100), not a collision to report too.
+    if (list.length < 2 || ours.length === 0 || (facts.isVpcDefault && ruleNumber >= 100)) {
       continue;
     }
     const reporter = ours[ours.length - 1];
