@@ -137,7 +137,8 @@ export class AppPeeringPlan {
         orderKey: vendorOrderKey(v.intent.externalCidrs, v.intent.vpcPeeringConnectionId),
       };
     });
-    const plan = planApp(inputs, this.naclFacts(model, resolved), model.foreignRoutes);
+    const tableNames = new Map(resolved.flatMap(r => r.routeTables.map(t => [t.key, t.name] as const)));
+    const plan = planApp(inputs, this.naclFacts(model, resolved), model.foreignRoutes, tableNames);
     const pending = model.pendingLookup || resolved.some(r => r.pendingLookup);
     const errors = this.vendors.map((_, i) => [
       ...resolved[i].problems,

@@ -252,7 +252,9 @@ const familyName = (f: AddressFamily) => (f === 'ipv4' ? 'IPv4' : 'IPv6');
  * down from the top, vendors in a stable order (their lowest external CIDR block, then the peering id). So each
  * vendor's allows precede every deny, and a vendor added after the others in that order changes none of their numbers.
  */
-export function planApp(vendors: VendorInput[], nacls: Map<string, NaclFacts>, heldRoutes: HeldRoute[] = []): AppPlan {
+export function planApp(
+  vendors: VendorInput[], nacls: Map<string, NaclFacts>, heldRoutes: HeldRoute[] = [], routeTableNames = new Map<string, string>(),
+): AppPlan {
   const findings: Finding[] = [];
   const entries: PlannedEntry[][] = vendors.map(() => []);
   const sorted = vendors.map(v => sortCidrs(v.externalCidrs));
@@ -284,7 +286,7 @@ export function planApp(vendors: VendorInput[], nacls: Map<string, NaclFacts>, h
     checkAt100(vendors, facts, ws.map(w => w.vendor), entries, findings);
   }
 
-  const routes = planAllRoutes(vendors, sorted, heldRoutes, findings, byPath);
+  const routes = planAllRoutes(vendors, sorted, heldRoutes, findings, byPath, routeTableNames);
   // Each problem once: the same message on the same vendor is one finding.
   const unique = [...new Map(findings.map(f => [JSON.stringify([f.vendor, f.level, f.message, f.foreignRef]), f])).values()];
   // Each vendor's entries in a stable order: its NACLs as it lists them, ingress first, by rule number.
@@ -315,8 +317,9 @@ function checkAcrossStacks(vendors: VendorInput[], ids: number[], facts: NaclFac
     level: 'error',
     message:
       `Network ACL ${facts.name} gets peering rules from VpcPeeringExternal constructs in ${stacks.size} stacks ` +
-      `(${[...stacks].sort().join(', ')}), and ${automatic.map(i => vendors[i].id).join(', ')} number${automatic.length === 1 ? 's' : ''} ` +
-      'its rules automatically: stacks deploy one at a time, so numbers shared across stacks could collide during an ' +
+      `(${[...stacks].sort().join(', ')}), and ${automatic.map(i => vendors[i].id).join(', ')} ` +
+      `${automatic.length === 1 ? 'numbers its' : 'number their'} rules automatically: stacks deploy one at a time, so ` +
+      'numbers shared across stacks could collide during an ' +
       `update (NetworkAclEntryAlreadyExists). Give each a band of its own, e.g. ${proposal}`,
   };
 }
@@ -529,7 +532,7 @@ function checkAt100(vendors: VendorInput[], facts: NaclFacts, ids: number[], ent
 /** The routes of every vendor; a (route table, destination) taken twice in the app is an error, and only the first is made. */
 function planAllRoutes(
   vendors: VendorInput[], sorted: ExternalCidr[][], heldRoutes: HeldRoute[], findings: Finding[],
-  byPath: (a: number, b: number) => number,
+  byPath: (a: number, b: number) => number, routeTableNames: Map<string, string>,
 ): PlannedRoute[][] {
   const holders = new Map<string, string>();
   const key = (routeTable: string, c: { cidr: string; sortKey?: string }) => JSON.stringify([routeTable, c.sortKey ?? c.cidr]);
@@ -548,7 +551,7 @@ function planAllRoutes(
             vendor: i,
             level: 'error',
             message:
-              `${vendors[i].id} and ${holder} both route ${c.cidr} from route table ${routeTable}; the deploy would fail ` +
+              `${vendors[i].id} and ${holder} both route ${c.cidr} from route table ${routeTableNames.get(routeTable) ?? routeTable}; the deploy would fail ` +
               'with RouteAlreadyExists. A route table holds one route per destination: if both peer with the same VPC, ' +
               'keep one of them; if the two external VPCs really overlap, they cannot both be reached from these subnets',
           });
