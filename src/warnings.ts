@@ -15,6 +15,13 @@ export class PeeringWarnings {
    */
   public static readonly SECURITY_GROUP_OPEN_TO_ANYWHERE = 'cdk-vpc-peering-external:securityGroupOpenToAnywhere';
 
+  /**
+   * The construct numbers rules at or above 100 in a NACL the app imports: if it is a VPC's default NACL, its
+   * allow-all rule 100 decides all traffic first (and rule 100 itself fails the deploy); declare the rules the NACL
+   * holds with `existingNetworkAclRules` and keep the band below them.
+   */
+  public static readonly RULES_AT_OR_ABOVE_100_ON_IMPORTED_NACL = 'cdk-vpc-peering-external:rulesAtOrAbove100OnImportedNetworkAcl';
+
   /** `denyNetworkAcls` is given with `blanketDeny: false`, so those NACLs get no rule at all. */
   public static readonly DENY_NETWORK_ACLS_WITHOUT_DENY = 'cdk-vpc-peering-external:denyNetworkAclsWithoutDeny';
 

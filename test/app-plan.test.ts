@@ -110,7 +110,11 @@ describe('order does not matter: the construct follows the app as it stands when
   test('users\' own Aspects (cdk-nag, tagging) see the created resources', () => {
     const { stack, vpc } = newApp();
     const seen: string[] = [];
-    Aspects.of(stack).add({ visit: (node: IConstruct) => { if (node instanceof ec2.CfnNetworkAclEntry || node instanceof ec2.CfnRoute) seen.push(node.node.path); } });
+    Aspects.of(stack).add({
+      visit: (node: IConstruct) => {
+        if (node instanceof ec2.CfnNetworkAclEntry || node instanceof ec2.CfnRoute) seen.push(node.node.path);
+      },
+    });
     new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
     template(stack);
     expect(seen.filter(p => p.startsWith('Test/Saas/'))).toHaveLength(7);
@@ -124,7 +128,9 @@ describe('lookups never block: no error while a lookup is pending, everything wo
     const stack = new Stack(app, 'Test', { env });
     const vpc = ec2.Vpc.fromLookup(stack, 'Vpc', { vpcId: 'vpc-0a1b2c3d4e5f60718' });
     new VpcPeeringExternal(stack, 'Saas', {
-      vpc, ...BASE, subnets: { subnetGroupName: 'App' },
+      vpc,
+      ...BASE,
+      subnets: { subnetGroupName: 'App' },
       networkAcls: [ec2.NetworkAcl.fromNetworkAclId(stack, 'AppAcl', 'acl-0ccccccccccccccc1')],
     });
     return { app, stack };
@@ -146,7 +152,8 @@ describe('lookups never block: no error while a lookup is pending, everything wo
         vpcCidrBlock: '10.1.0.0/16',
         availabilityZones: [],
         subnetGroups: [{
-          name: 'App', type: 'Private',
+          name: 'App',
+          type: 'Private',
           subnets: [
             { subnetId: 'subnet-1', cidr: '10.1.1.0/24', availabilityZone: 'us-east-1a', routeTableId: 'rtb-main' },
             { subnetId: 'subnet-2', cidr: '10.1.2.0/24', availabilityZone: 'us-east-1b', routeTableId: 'rtb-main' },
@@ -389,16 +396,17 @@ describe('imported NACLs: the rules they already hold', () => {
     expect(rules.filter(r => r.action === 'deny').map(r => r.ruleNumber)).toEqual([98, 98]);
     expect(Math.max(...rules.map(r => r.ruleNumber))).toBeLessThan(99);
 
-    const collide = importedDefault(acl => ({ firstRuleNumber: 80, lastRuleNumber: 99, existingNetworkAclRules: [{ networkAcl: acl, ruleNumbers: [99] }] }));
+    const collide = importedDefault(a => ({
+      firstRuleNumber: 80, lastRuleNumber: 99, existingNetworkAclRules: [{ networkAcl: a, ruleNumbers: [99] }],
+    }));
     expect(synthErrors(collide.stack)).toEqual([
-      '[Test/Saas] Test/Saas and rule 99 that Test/Saas declares in existingNetworkAclRules both take ingress rule number 99 of Network ACL acl-0default; ' +
-      "the deploy would fail with NetworkAclEntryAlreadyExists. Give Test/Saas a band that holds none of the other's numbers (firstRuleNumber/lastRuleNumber), or leave both props out to number it automatically",
-      '[Test/Saas] Test/Saas and rule 99 that Test/Saas declares in existingNetworkAclRules both take egress rule number 99 of Network ACL acl-0default; ' +
-      "the deploy would fail with NetworkAclEntryAlreadyExists. Give Test/Saas a band that holds none of the other's numbers (firstRuleNumber/lastRuleNumber), or leave both props out to number it automatically",
+      '[Test/Saas] Test/Saas and rule 99 that Test/Saas declares in existingNetworkAclRules both take ingress and egress rule number 99 of ' +
+      "Network ACL acl-0default; the deploy would fail with NetworkAclEntryAlreadyExists. Give Test/Saas a band that holds none of the other's " +
+      'numbers (firstRuleNumber/lastRuleNumber), or leave both props out to number it automatically',
     ]);
-    const full = importedDefault(acl => ({
+    const full = importedDefault(a => ({
       allowOutbound: Array.from({ length: 18 }, (_, i) => ec2.AclTraffic.tcpPort(1000 + 2 * i)),
-      existingNetworkAclRules: [{ networkAcl: acl, ruleNumbers: [100] }],
+      existingNetworkAclRules: [{ networkAcl: a, ruleNumbers: [100] }],
     }));
     expect(synthErrors(full.stack)).toEqual([expect.stringContaining(
       'Network ACL acl-0default would hold 21 IPv4 egress rules (19 from Test/Saas, 1 already there, and the implicit deny rule)')]);

@@ -87,7 +87,10 @@ describe('planNetworkAclEntries', () => {
     // egress: 3 allows + 1 deny + the implicit deny = 5; ingress: reply + PMTU + deny + implicit deny = 4.
     const vendor = { ...input({ allowOutbound }), id: 'V', stack: 'S', maxRules: 5, routeTables: [], orderKey: '' };
     const held = (families: Array<'ipv4' | 'ipv6'>) => new Map([['acl-a', {
-      key: 'acl-a', name: 'acl-a', isVpcDefault: false, imported: true,
+      key: 'acl-a',
+      name: 'acl-a',
+      isVpcDefault: false,
+      imported: true,
       held: [{ egress: true, ruleNumber: 200, families, what: 'a rule' }],
     }]]);
     const quotaErrors = (facts: Map<string, NaclFacts>) => planApp([vendor], facts).findings.filter(f => f.level === 'error');
@@ -213,7 +216,12 @@ function toTraffic(s: Spec): Traffic {
 }
 
 interface AnyPacket {
-  direction: 'ingress' | 'egress'; kind: 'tcp' | 'udp' | 'icmp'; port: number; type: number; code: number; v6: boolean;
+  direction: 'ingress' | 'egress';
+  kind: 'tcp' | 'udp' | 'icmp';
+  port: number;
+  type: number;
+  code: number;
+  v6: boolean;
   /** Which external block (IPv4: 0-2, all in the same IPv6 block) the remote is in, or -1 for an address outside them. */
   block: number;
 }
@@ -286,7 +294,8 @@ const toInput = (pol: Policy, externalCidrs: ExternalCidr[]) => input({
 
 describe('property: the plan, evaluated as AWS does, allows exactly the intended traffic', () => {
   test('one vendor: every protocol both ways, 1-3 IPv4 blocks and an IPv6 block, any ephemeral range; random packets', () => {
-    fc.assert(fc.property(policy, fc.integer({ min: 1, max: 3 }), fc.array(anyPacket, { minLength: 30, maxLength: 30 }), (pol, cidrCount, packets) => {
+    const packets30 = fc.array(anyPacket, { minLength: 30, maxLength: 30 });
+    fc.assert(fc.property(policy, fc.integer({ min: 1, max: 3 }), packets30, (pol, cidrCount, packets) => {
       const cidrs = [...cidrsOf(cidrCount), { cidr: '2600:1f18:abcd::/56', family: 'ipv6' as const }];
       const rules = planNetworkAclEntries(toInput(pol, cidrs)).map(toRule);
       for (const p of packets) {
@@ -299,10 +308,15 @@ describe('property: the plan, evaluated as AWS does, allows exactly the intended
   });
 
   test('several vendors on one NACL, numbered automatically: each gets exactly its own policy', () => {
-    fc.assert(fc.property(fc.array(policy, { minLength: 1, maxLength: 3 }), fc.array(anyPacket, { minLength: 30, maxLength: 30 }), (policies, packets) => {
+    const packets30 = fc.array(anyPacket, { minLength: 30, maxLength: 30 });
+    fc.assert(fc.property(fc.array(policy, { minLength: 1, maxLength: 3 }), packets30, (policies, packets) => {
       const vendors = policies.map((pol, i) => ({
         ...toInput(pol, [{ cidr: `10.${200 + i}.0.0/16`, family: 'ipv4' as const }]),
-        id: `V${i}`, stack: 'S', maxRules: 40, routeTables: [], orderKey: `${2 - i}`,
+        id: `V${i}`,
+        stack: 'S',
+        maxRules: 40,
+        routeTables: [],
+        orderKey: `${2 - i}`,
       }));
       const plan = planApp(vendors, new Map());
       // The only findings such vendors can cause are more rules than the shared band or the quota holds.

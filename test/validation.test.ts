@@ -3,8 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE, importedVpcStack, newVpcStack, Overrides, resourcesOfType, synthImported, synthNewVpc } from './fixtures';
 import { VpcPeeringExternal } from '../src';
-import { synthErrors } from './support/synth-errors';
 import { recordTemplate } from './support/record-template';
+import { synthErrors } from './support/synth-errors';
 
 describe('bad input is refused at synth time with a message that names the prop, shows the value and says the fix', () => {
   test.each<[string, Overrides, string]>([

@@ -110,7 +110,8 @@ export class AppPeeringPlan {
     const outcome = this.compute();
     const resources = new Map<Construct, VendorResources>();
     this.vendors.forEach((v, i) => {
-      const made = materializeVendor(v.construct, v.intent.vpcPeeringConnectionId, outcome.plan.entries[i], outcome.plan.routes[i], outcome.resolved[i], v.dependencies());
+      const made = materializeVendor(
+        v.construct, v.intent.vpcPeeringConnectionId, outcome.plan.entries[i], outcome.plan.routes[i], outcome.resolved[i], v.dependencies());
       [...made.routes, ...made.networkAclEntries].forEach(r => this.ours.add(r));
       resources.set(v.construct, made);
     });
@@ -181,9 +182,9 @@ export class AppPeeringPlan {
           held.push(h);
         }
       }
-      model.foreignEntries.forEach((f, ref2) => {
-        if (f.entry.acl === key) {
-          held.push({ egress: f.entry.egress, ruleNumber: f.entry.ruleNumber, families: [f.entry.family], what: f.resource.node.path, entry: f.entry, ref: ref2 });
+      model.foreignEntries.forEach(({ entry, resource }, index) => {
+        if (entry.acl === key) {
+          held.push({ egress: entry.egress, ruleNumber: entry.ruleNumber, families: [entry.family], what: resource.node.path, entry, ref: index });
         }
       });
       facts.set(key, { key, name: ref.name, held, isVpcDefault: ref.isVpcDefault, imported: ref.imported });

@@ -29,7 +29,8 @@ export interface VendorResources {
 }
 
 export function materializeVendor(
-  scope: Construct, vpcPeeringConnectionId: string, entries: PlannedEntry[], routes: PlannedRoute[], resolved: ResolvedVendor, dependencies: IDependable[],
+  scope: Construct, vpcPeeringConnectionId: string, entries: PlannedEntry[], routes: PlannedRoute[], resolved: ResolvedVendor,
+  dependencies: IDependable[],
 ): VendorResources {
   const acls = new Map([...resolved.denyAcls, ...resolved.accessAcls].map(a => [a.key, a]));
   const tables = new Map(resolved.routeTables.map(t => [t.key, t]));

@@ -12,6 +12,7 @@
  * same resource, updated in place.
  */
 import { AddressFamily, cidrsOverlap, isCidr } from './cidr';
+import { PeeringWarnings } from '../warnings';
 import { appliesToFamily, describeTraffic, mergeTraffic, PortRange, Protocol, repliesTo, Traffic } from './traffic';
 
 /** One external CIDR block. `cidr` may be an unresolved token (then it was not validated). */
@@ -117,8 +118,13 @@ export function checkBandHolds(input: PlanInput): void {
 export function planNetworkAclEntries(input: PlanInput): PlannedEntry[] {
   checkBandHolds(input);
   const vendor: VendorInput = {
-    ...input, id: 'vendor', stack: 'stack', band: { first: input.firstRuleNumber, last: input.lastRuleNumber },
-    maxRules: Number.MAX_SAFE_INTEGER, routeTables: [], orderKey: '',
+    ...input,
+    id: 'vendor',
+    stack: 'stack',
+    band: { first: input.firstRuleNumber, last: input.lastRuleNumber },
+    maxRules: Number.MAX_SAFE_INTEGER,
+    routeTables: [],
+    orderKey: '',
   };
   return planApp([vendor], new Map()).entries[0];
 }
@@ -202,12 +208,6 @@ export interface AppPlan {
   readonly findings: Finding[];
 }
 
-/** Warning ids the plan emits; equal to those of the public `PeeringWarnings` class. */
-export const PLAN_WARNINGS = {
-  shadowed: 'cdk-vpc-peering-external:shadowedByLowerRule',
-  importedAt100: 'cdk-vpc-peering-external:rulesAtOrAbove100OnImportedNetworkAcl',
-} as const;
-
 interface Demand {
   readonly vendor: number;
   readonly allows: Array<ExternalCidr & { traffic: Traffic }>;
@@ -273,14 +273,14 @@ export function planApp(
       findings.push(crossStack);
       continue;
     }
-    for (const egress of [false, true]) {
+    const numbered = [false, true].flatMap(egress => {
       const demands: Demand[] = ws.map(w => ({ vendor: w.vendor, ...demandOf(vendors[w.vendor], sorted[w.vendor], w.withAllows, egress) }));
-      const numbered = allocate(vendors, demands, facts, egress, findings);
-      for (const e of numbered) {
-        entries[e.vendor].push({ ...e.entry, acl });
-      }
-      checkNumbers(vendors, facts, egress, numbered, findings, byPath);
+      return allocate(vendors, demands, facts, egress, findings);
+    });
+    for (const e of numbered) {
+      entries[e.vendor].push({ ...e.entry, acl });
     }
+    checkNumbers(vendors, facts, numbered, findings, byPath);
     checkQuota(vendors, facts, ws.map(w => w.vendor), entries, findings, byPath);
     checkShadowing(vendors, facts, entries, findings);
     checkAt100(vendors, facts, ws.map(w => w.vendor), entries, findings);
@@ -401,22 +401,24 @@ function allocate(vendors: VendorInput[], demands: Demand[], facts: NaclFacts, e
   return out;
 }
 
-/** Rule numbers taken twice in one NACL and direction: by two vendors, or by a vendor and a rule the NACL holds. */
+/**
+ * Rule numbers taken twice in one NACL and direction: by two vendors, or by a vendor and a rule the NACL holds. The
+ * same clash in both directions is one problem.
+ */
 function checkNumbers(
-  vendors: VendorInput[], facts: NaclFacts, egress: boolean, numbered: Numbered[], findings: Finding[],
-  byPath: (a: number, b: number) => number,
+  vendors: VendorInput[], facts: NaclFacts, numbered: Numbered[], findings: Finding[], byPath: (a: number, b: number) => number,
 ): void {
-  const holders = new Map<number, Array<{ vendor?: number; what: string }>>();
-  for (const h of facts.held.filter(x => x.egress === egress)) {
-    holders.set(h.ruleNumber, [...(holders.get(h.ruleNumber) ?? []), { what: h.what }]);
-  }
-  for (const n of numbered) {
-    const list = holders.get(n.entry.ruleNumber) ?? [];
-    if (!list.some(l => l.vendor === n.vendor)) {
-      holders.set(n.entry.ruleNumber, [...list, { vendor: n.vendor, what: vendors[n.vendor].id }]);
-    }
-  }
-  for (const [ruleNumber, list] of holders) {
+  const holders = new Map<string, Array<{ vendor?: number; what: string }>>();
+  const add = (egress: boolean, ruleNumber: number, holder: { vendor?: number; what: string }) => {
+    const key = JSON.stringify([ruleNumber, egress]);
+    const list = holders.get(key) ?? [];
+    if (!list.some(l => l.what === holder.what)) holders.set(key, [...list, holder]);
+  };
+  facts.held.forEach(h => add(h.egress, h.ruleNumber, { what: h.what }));
+  numbered.forEach(n => add(n.entry.egress, n.entry.ruleNumber, { vendor: n.vendor, what: vendors[n.vendor].id }));
+  const clashes = new Map<string, { ruleNumber: number; reporter: { vendor?: number; what: string }; others: string[]; directions: string[] }>();
+  for (const [key, list] of holders) {
+    const [ruleNumber, egress] = JSON.parse(key) as [number, boolean];
     const ours = list.filter(l => l.vendor !== undefined).sort((a, b) => byPath(a.vendor!, b.vendor!));
     // At or above 100 in a default NACL is one problem of its own (checkAt100), not a collision to report too.
     if (list.length < 2 || ours.length === 0 || (facts.isVpcDefault && ruleNumber >= 100)) {
@@ -424,12 +426,18 @@ function checkNumbers(
     }
     const reporter = ours[ours.length - 1];
     const others = list.filter(l => l !== reporter).map(l => l.what);
+    const id = JSON.stringify([ruleNumber, reporter.what, others]);
+    const clash = clashes.get(id) ?? { ruleNumber, reporter, others, directions: [] };
+    clash.directions.push(dirName(egress));
+    clashes.set(id, clash);
+  }
+  for (const { ruleNumber, reporter, others, directions } of clashes.values()) {
     findings.push({
       vendor: reporter.vendor!,
       level: 'error',
       message:
-        `${reporter.what} and ${others.join(' and ')} both take ${dirName(egress)} rule number ${ruleNumber} of Network ACL ` +
-        `${facts.name}; the deploy would fail with NetworkAclEntryAlreadyExists. ` +
+        `${reporter.what} and ${others.join(' and ')} both take ${directions.sort().reverse().join(' and ')} rule number ${ruleNumber} ` +
+        `of Network ACL ${facts.name}; the deploy would fail with NetworkAclEntryAlreadyExists. ` +
         (vendors[reporter.vendor!].band
           ? `Give ${reporter.what} a band that holds none of the other's numbers (firstRuleNumber/lastRuleNumber), or leave both props out to number it automatically`
           : 'Give the other rule another number'),
@@ -487,7 +495,7 @@ function checkShadowing(vendors: VendorInput[], facts: NaclFacts, entries: Plann
       findings.push({
         vendor: o.vendor ?? shadowed.vendor,
         level: 'warning',
-        warningId: PLAN_WARNINGS.shadowed,
+        warningId: PeeringWarnings.SHADOWED_BY_LOWER_RULE,
         foreignRef: o.ref,
         message:
           `Rule ${describeEntry(o.entry)} of Network ACL ${facts.name} (${o.what}) is evaluated before ` +
@@ -518,7 +526,7 @@ function checkAt100(vendors: VendorInput[], facts: NaclFacts, ids: number[], ent
       findings.push({
         vendor: i,
         level: 'warning',
-        warningId: PLAN_WARNINGS.importedAt100,
+        warningId: PeeringWarnings.RULES_AT_OR_ABOVE_100_ON_IMPORTED_NACL,
         message:
           `${vendors[i].id} numbers ${high.length} rule(s) of the imported Network ACL ${facts.name} at or above 100 ` +
           `(${high.map(e => `${dirName(e.egress)} ${e.ruleNumber}`).join(', ')}). If it is a VPC's default NACL, its ` +

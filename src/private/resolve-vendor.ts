@@ -96,7 +96,9 @@ function describeSubnet(subnet: ec2.ISubnet): string {
   return Token.isUnresolved(subnet.subnetId) ? `subnet ${subnet.node.path}` : `subnet '${subnet.subnetId}' (${subnet.node.path})`;
 }
 
-function selectSubnets(vpc: ec2.IVpc, subnets: ec2.SubnetSelection | undefined): { subnets: ec2.ISubnet[]; pendingLookup: boolean; problem?: string } {
+function selectSubnets(
+  vpc: ec2.IVpc, subnets: ec2.SubnetSelection | undefined,
+): { subnets: ec2.ISubnet[]; pendingLookup: boolean; problem?: string } {
   const selection = subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
   let selected: ec2.SelectedSubnets | undefined;
   let why = '';

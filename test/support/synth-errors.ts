@@ -1,5 +1,5 @@
-import { IConstruct } from 'constructs';
 import { Stage } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 
 /**
  * The errors that validation reports when the Stage of `scope` is synthesized, as `[construct path] message` lines,
