@@ -1,6 +1,6 @@
 """Off the Terraform module and onto the construct, on the emulator, with the real Terraform CLI (issue 11, part 2).
 
-The module's worked example (test/terraform/README.md, README "Coming from Terraform"): route tables
+The module's worked example (README "Coming from Terraform"): route tables
 [rtb-pub, rtb-app-a, rtb-app-b], access NACL [acl-app], all NACLs [acl-pub, acl-app, acl-persist], tcp 443,
 starts 10, high starts 50, external 10.200.0.0/16; every NACL also allows everything at rule 100, as hand-made NACLs do.
 

@@ -30,7 +30,7 @@ class ToolMissing(RuntimeError):
 
 
 def terraform_binary() -> str:
-    path = os.environ.get("TERRAFORM") or shutil.which("terraform")
+    path = shutil.which(os.environ.get("TERRAFORM") or "terraform")
     if not path:
         raise ToolMissing("the Terraform CLI (1.11) is not on PATH: install it (https://developer.hashicorp.com/"
                           "terraform/install) or set TERRAFORM=/path/to/terraform")

@@ -1,5 +1,5 @@
-# The inputs of Gruntwork's vpc-peering-external module (v0.29.0), as its reference pages document them
-# (see ../README.md). Rule numbers have no default here: the reference lists none we could confirm.
+# The inputs of Gruntwork's vpc-peering-external module (v0.29.0), as its published reference pages document them (the
+# README's "Coming from Terraform" maps each to props). Rule numbers have no default here: we could confirm none.
 
 variable "vpc_peering_connection_id" {
   description = "The id of the VPC peering connection the 3rd party requested and you accepted."
