@@ -2,3 +2,4 @@ export * from './vpc-peering-external-props';
 export * from './vpc-peering-external';
 export * from './warnings';
 export * from './ephemeral-ports';
+export * from './security-group-check';
