@@ -26,9 +26,10 @@ test.each<[string, ec2.AclPortRange]>([
   });
   const allows = naclEntriesFromTemplate(template).filter(e => e.action === 'allow' && e.protocol === 6);
   const ranges = (egress: boolean) => allows.filter(e => e.egress === egress).map(e => e.portRange);
-  const merged = (listed: number) => (range.from <= listed && listed <= range.to
-    ? [{ from: range.from, to: range.to }]
-    : [{ from: listed, to: listed }, { from: range.from, to: range.to }].sort((a, b) => a.from - b.from));
+  const { from, to } = range as Required<ec2.AclPortRange>;
+  const merged = (listed: number) => (from <= listed && listed <= to
+    ? [{ from, to }]
+    : [{ from: listed, to: listed }, { from, to }].sort((a, b) => a.from - b.from));
   expect(ranges(true)).toEqual(merged(443));
   expect(ranges(false)).toEqual(merged(8443));
 });
