@@ -8,7 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { SecurityGroupCheck } from '../src';
 import { AddressFamily } from '../src/private/cidr';
 import {
-  checkSecurityGroupRules, describeRule, PeerBlock, protocolNumber, SecurityGroupRuleInput, securityGroupRulesOf,
+  checkSecurityGroupRules, describeRule, PeerBlock, protocolNumber, SecurityGroupRuleInput, securityGroupRulesOf, vpcKeyOf,
 } from '../src/private/security-group-check';
 import { Protocol, Traffic } from '../src/private/traffic';
 
@@ -206,12 +206,27 @@ describe('securityGroupRulesOf: reading the app', () => {
     expect(rulesIn(app)).toEqual([expect.objectContaining({ group: 'Data/Raw', cidrIpv4: '10.0.0.0/8', vpcId: 'vpc-0a1b2c3d4e5f60718' })]);
   });
 
+  test('vpcKey tells the peered VPC\'s groups from other VPCs\' groups, in any stack', () => {
+    const { app, stack, vpc } = vpcStack();
+    const otherVpc = new ec2.Vpc(stack, 'OtherVpc', { ipAddresses: ec2.IpAddresses.cidr('10.9.0.0/16'), maxAzs: 1, natGateways: 0 });
+    const apps = new Stack(app, 'Apps');
+    new ec2.SecurityGroup(apps, 'InPeeredVpc', { vpc }).addIngressRule(ec2.Peer.ipv4('10.0.0.0/8'), ec2.Port.tcp(5432));
+    new ec2.SecurityGroup(stack, 'InOtherVpc', { vpc: otherVpc }).addIngressRule(ec2.Peer.ipv4('10.0.0.0/8'), ec2.Port.tcp(5432));
+    const imported = ec2.Vpc.fromVpcAttributes(apps, 'Imported', { vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['us-east-1a'] });
+    new ec2.SecurityGroup(apps, 'InImportedVpc', { vpc: imported }).addIngressRule(ec2.Peer.ipv4('10.0.0.0/8'), ec2.Port.tcp(5432));
+    const peeringScope = new Stack(app, 'Peering');
+    const ofVpc = (key: string | undefined) => rulesIn(app).filter(r => r.vpcKey === key).map(r => r.group);
+    expect(ofVpc(vpcKeyOf(peeringScope, vpc.vpcId))).toEqual(['Apps/InPeeredVpc/Resource']);
+    expect(ofVpc(vpcKeyOf(peeringScope, imported.vpcId))).toEqual(['Apps/InImportedVpc/Resource']);
+    expect(vpcKeyOf(peeringScope, undefined)).toBeUndefined();
+  });
+
   test('a rule added to an imported group has no known VPC: the caller skips it', () => {
     const { app, stack } = vpcStack();
     const imported = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Imported', 'sg-0123456789abcdef0');
     imported.addIngressRule(ec2.Peer.ipv4('10.0.0.0/8'), ec2.Port.tcp(5432));
     const [r] = rulesIn(app);
-    expect(r).toMatchObject({ group: 'sg-0123456789abcdef0', cidrIpv4: '10.0.0.0/8', vpcId: undefined });
+    expect(r).toMatchObject({ group: 'sg-0123456789abcdef0', cidrIpv4: '10.0.0.0/8', vpcId: undefined, vpcKey: undefined });
   });
 
   test('rules whose source is a security group or a prefix list, or whose CIDR or ports are tokens, are skipped', () => {

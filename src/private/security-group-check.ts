@@ -35,6 +35,12 @@ export interface SecurityGroupRuleInput {
    * `undefined` when the group is not defined in the app (then its VPC is unknown).
    */
   readonly vpcId?: unknown;
+  /**
+   * A key of the group's VPC that is equal for two values exactly when they name the same VPC, in any stack of the app
+   * (see `vpcKeyOf`): compare it with `vpcKeyOf(peeringScope, vpc.vpcId)`. `undefined` when the group is not defined
+   * in the app.
+   */
+  readonly vpcKey?: string;
 }
 
 /** One external CIDR block. */
@@ -222,14 +228,14 @@ export function securityGroupRulesOf(construct: IConstruct): SecurityGroupRuleIn
     const resolved = resolveInStack(stack, construct.securityGroupIngress);
     const inline = (Array.isArray(resolved) ? resolved : []) as Array<Record<string, unknown>>;
     const group = construct.node.path;
-    const vpcId = resolveInStack(stack, construct.vpcId);
-    return inline.flatMap(r => readRule(pascalCase(r), group, group, vpcId));
+    const vpc = { vpcId: resolveInStack(stack, construct.vpcId), vpcKey: vpcKeyOf(construct, construct.vpcId) };
+    return inline.flatMap(r => readRule(pascalCase(r), group, group, vpc));
   }
   if (construct instanceof ec2.CfnSecurityGroupIngress) {
     const stack = Stack.of(construct);
     const owner = groupOf(construct.groupId);
     const group = owner ? owner.node.path : describeGroupId(resolveEach(stack, { id: construct.groupId ?? construct.groupName }).id);
-    const vpcId = owner ? resolveInStack(Stack.of(owner), owner.vpcId) : undefined;
+    const vpc = owner ? { vpcId: resolveInStack(Stack.of(owner), owner.vpcId), vpcKey: vpcKeyOf(owner, owner.vpcId) } : {};
     const fields = {
       IpProtocol: construct.ipProtocol,
       FromPort: construct.fromPort,
@@ -241,7 +247,7 @@ export function securityGroupRulesOf(construct: IConstruct): SecurityGroupRuleIn
       SourceSecurityGroupName: construct.sourceSecurityGroupName,
       SourcePrefixListId: construct.sourcePrefixListId,
     };
-    return readRule(resolveEach(stack, fields), group, construct.node.path, vpcId);
+    return readRule(resolveEach(stack, fields), group, construct.node.path, vpc);
   }
   return [];
 }
@@ -283,7 +289,9 @@ function resolveEach(stack: Stack, fields: Record<string, unknown>): Record<stri
 }
 
 /** Reads one rule (CloudFormation property names, resolved); `[]` when it has no literal CIDR source or cannot be read. */
-function readRule(r: Record<string, unknown>, group: string, rulePath: string, vpcId: unknown): SecurityGroupRuleInput[] {
+function readRule(
+  r: Record<string, unknown>, group: string, rulePath: string, vpc: { vpcId?: unknown; vpcKey?: string },
+): SecurityGroupRuleInput[] {
   if (r.SourceSecurityGroupId !== undefined || r.SourceSecurityGroupName !== undefined || r.SourcePrefixListId !== undefined) {
     return [];
   }
@@ -314,18 +322,40 @@ function readRule(r: Record<string, unknown>, group: string, rulePath: string, v
     toPort,
     cidrIpv4,
     cidrIpv6,
-    vpcId,
+    vpcId: vpc.vpcId,
+    vpcKey: vpc.vpcKey,
   }];
+}
+
+/**
+ * A key of a VPC id that is equal for two values exactly when they name the same VPC, in any stack of the app: a
+ * reference to a resource of the app (`vpc.vpcId` of a `new ec2.Vpc`, also from another stack) is keyed by that
+ * resource's construct path, anything else (a literal `vpc-…`, an `Fn::ImportValue`) by what it resolves to in the
+ * stack of `scope`.
+ */
+export function vpcKeyOf(scope: IConstruct, vpcId: string | undefined): string | undefined {
+  if (vpcId === undefined) {
+    return undefined;
+  }
+  const reference = referenceOf(vpcId);
+  if (reference) {
+    return JSON.stringify({ resource: reference.target.node.path, attribute: reference.displayName });
+  }
+  return JSON.stringify(resolveInStack(Stack.of(scope), vpcId));
+}
+
+function referenceOf(value: string | undefined): Reference | undefined {
+  if (typeof value !== 'string' || !Token.isUnresolved(value)) {
+    return undefined;
+  }
+  const fragments = Tokenization.reverseString(value);
+  const token = fragments.length === 1 ? fragments.firstToken : undefined;
+  return token instanceof Reference ? token : undefined;
 }
 
 /** The `CfnSecurityGroup` of the app that a `GroupId` value references (`Fn::GetAtt [sg, GroupId]`), if any. */
 function groupOf(groupId: string | undefined): ec2.CfnSecurityGroup | undefined {
-  if (typeof groupId !== 'string' || !Token.isUnresolved(groupId)) {
-    return undefined;
-  }
-  const fragments = Tokenization.reverseString(groupId);
-  const token = fragments.length === 1 ? fragments.firstToken : undefined;
-  const target = token instanceof Reference ? token.target : undefined;
+  const target = referenceOf(groupId)?.target;
   return target instanceof ec2.CfnSecurityGroup ? target : undefined;
 }
 
