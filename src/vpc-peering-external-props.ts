@@ -1,4 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { SecurityGroupCheck } from './security-group-check';
 
 /**
  * Properties of a `VpcPeeringExternal`.
@@ -169,6 +170,16 @@ export interface VpcPeeringExternalProps {
    * @default - imported NACLs are assumed to hold no rule below 100
    */
   readonly existingNetworkAclRules?: ExistingNetworkAclRules[];
+
+  /**
+   * What to do about security group rules of the VPC that let the external VPC in: a rule whose CIDR block contains or
+   * overlaps an external block (`0.0.0.0/0`, `::/0`, `10.0.0.0/8` for a `10.200.0.0/16` peer) on ports the Network
+   * ACLs leave open to the peer. Inline rules and `AWS::EC2::SecurityGroupIngress` resources of every stack of the app
+   * are checked; security groups the app does not define (imported) cannot be seen.
+   *
+   * @default SecurityGroupCheck.WARN
+   */
+  readonly securityGroupCheck?: SecurityGroupCheck;
 }
 
 /**

@@ -2,6 +2,8 @@ import { Annotations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IDependable } from 'constructs';
 import { AppPeeringPlan } from './private/app-plan';
+import { broaderThanAsked, broaderThanAskedMessage } from './private/effective-policy';
+import { allowedTraffic } from './private/peering-plan';
 import { validateProps } from './private/validate-props';
 import { VpcPeeringExternalProps } from './vpc-peering-external-props';
 import { PeeringWarnings } from './warnings';
@@ -42,6 +44,11 @@ export class VpcPeeringExternal extends Construct {
       Annotations.of(this).addWarningV2(PeeringWarnings.DENY_NETWORK_ACLS_WITHOUT_DENY,
         `denyNetworkAcls lists ${props.denyNetworkAcls!.length} NACL(s), but blanketDeny is false, so they get no rule: ` +
         'set blanketDeny to true to deny the external VPC there, or remove denyNetworkAcls');
+    }
+    const broader = broaderThanAskedMessage(this.node.path,
+      broaderThanAsked(intent, (egress, family) => allowedTraffic({ ...intent, accessAcls: [], denyAcls: [] }, egress, family)));
+    if (broader) {
+      Annotations.of(this).addWarningV2(PeeringWarnings.BROADER_THAN_ASKED, broader);
     }
     this.vpcPeeringConnectionId = props.vpcPeeringConnectionId;
     this.plan = AppPeeringPlan.of(this);

@@ -12,6 +12,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import * as ipaddr from 'ipaddr.js';
 import { cidrFamily, isCidr } from './cidr';
+import { isCfn, isNewVpc } from './construct-kinds';
 import { HeldRoute, PlannedEntry } from './peering-plan';
 import { referenceOf, ValueIdentity } from './value-identity';
 
@@ -73,25 +74,25 @@ export function readApp(root: IConstruct, ours: WeakSet<IConstruct>): AppModel {
   };
   let pending = false;
   for (const c of root.node.findAll()) {
-    if (c instanceof ec2.CfnSubnetNetworkAclAssociation) {
+    if (isCfn<ec2.CfnSubnetNetworkAclAssociation>(c, 'AWS::EC2::SubnetNetworkAclAssociation')) {
       const key = ValueIdentity.of(c).identity(c.subnetId);
       model.associations.set(key, [...(model.associations.get(key) ?? []), { networkAclId: c.networkAclId, resource: c }]);
-    } else if (c instanceof ec2.CfnVPCCidrBlock) {
+    } else if (isCfn<ec2.CfnVPCCidrBlock>(c, 'AWS::EC2::VPCCidrBlock')) {
       const key = ValueIdentity.of(c).identity(c.vpcId);
       model.cidrBlocks.set(key, [...(model.cidrBlocks.get(key) ?? []), c]);
-    } else if (c instanceof ec2.CfnNetworkAclEntry) {
+    } else if (isCfn<ec2.CfnNetworkAclEntry>(c, 'AWS::EC2::NetworkAclEntry')) {
       if (!ours.has(c)) {
         const entry = readEntry(c);
         if (entry) model.foreignEntries.push({ resource: c, entry });
       }
-    } else if (c instanceof ec2.CfnRoute) {
+    } else if (isCfn<ec2.CfnRoute>(c, 'AWS::EC2::Route')) {
       if (!ours.has(c)) {
         const route = readRoute(c);
         if (route) model.foreignRoutes.push(route);
       }
-    } else if (c instanceof ec2.CfnSecurityGroup) {
+    } else if (isCfn<ec2.CfnSecurityGroup>(c, 'AWS::EC2::SecurityGroup')) {
       model.securityGroups.push(c);
-    } else if (c instanceof ec2.CfnSecurityGroupIngress) {
+    } else if (isCfn<ec2.CfnSecurityGroupIngress>(c, 'AWS::EC2::SecurityGroupIngress')) {
       model.securityGroupIngresses.push(c);
     } else if (Stack.isStack(c)) {
       pending ||= ((c as unknown as { _missingContext?: unknown[] })._missingContext ?? []).length > 0;
@@ -117,7 +118,7 @@ function vpcOfDefaultAclToken(networkAclId: string): ec2.Vpc | undefined {
     return undefined;
   }
   const vpc = reference.target.node.scope?.node.scope;
-  return vpc instanceof ec2.Vpc ? vpc : undefined;
+  return isNewVpc(vpc) ? vpc : undefined;
 }
 
 /** The id of the VPC's default NACL, when the VPC is one this app creates (`vpcDefaultNetworkAcl` is on `ec2.Vpc`). */
@@ -137,9 +138,9 @@ export function naclRef(networkAclId: string, scope: IConstruct): NaclRef {
     key: identity.identity(id),
     networkAclId: id,
     name: identity.name(id),
-    isVpcDefault: owner instanceof ec2.Vpc,
+    isVpcDefault: isNewVpc(owner),
     imported: !reference,
-    defaultOf: owner instanceof ec2.Vpc ? owner : undefined,
+    defaultOf: isNewVpc(owner) ? owner : undefined,
   };
 }
 

@@ -12,11 +12,16 @@
 import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { AppModel, NaclRef, naclKey, readApp, RouteTableRef } from './app-model';
+import { AddressFamily } from './cidr';
 import { ENTRIES_ID, materializeVendor, ROUTES_ID, VendorResources } from './materialize';
 import { AppPlan, describeEntry, HeldRule, NaclFacts, planApp, VendorInput, vendorOrderKey } from './peering-plan';
 import { resolveVendor, ResolvedVendor, vpcHasIpv6 } from './resolve-vendor';
+import { checkSecurityGroupRules, securityGroupRulesOf, vpcKeyOf } from './security-group-check';
+import { Protocol, Traffic } from './traffic';
 import { VendorIntent } from './validate-props';
 import { ValueIdentity } from './value-identity';
+import { SecurityGroupCheck } from '../security-group-check';
+import { PeeringWarnings } from '../warnings';
 
 /** A `VpcPeeringExternal` as the app-wide plan sees it. */
 export interface PlannedVendor {
@@ -28,6 +33,8 @@ export interface PlannedVendor {
 
 interface Outcome {
   readonly plan: AppPlan;
+  /** Security-group findings to warn about, on the construct that holds the rule. */
+  readonly securityGroupWarnings: Array<{ readonly scope: IConstruct; readonly message: string }>;
   readonly resolved: ResolvedVendor[];
   /** Errors per vendor index. */
   readonly errors: string[][];
@@ -145,7 +152,37 @@ export class AppPeeringPlan {
       ...resolved[i].problems,
       ...plan.findings.filter(f => f.vendor === i && f.level === 'error').map(f => f.message),
     ]);
-    return { plan, resolved, errors, pending, model };
+    const securityGroupWarnings = this.checkSecurityGroups(model, plan, errors);
+    return { plan, resolved, errors, pending, model, securityGroupWarnings };
+  }
+
+  /**
+   * Every security group rule of the app (inline or `SecurityGroupIngress`, any stack) in a vendor's VPC whose block
+   * takes in the external VPC on ports its NACL entries leave open: a warning on the rule, or an error on the vendor.
+   */
+  private checkSecurityGroups(model: AppModel, plan: AppPlan, errors: string[][]): Array<{ scope: IConstruct; message: string }> {
+    const groups: IConstruct[] = [...model.securityGroups, ...model.securityGroupIngresses];
+    const byPath = new Map(groups.map(g => [g.node.path, g]));
+    const rules = groups.flatMap(g => securityGroupRulesOf(g));
+    const warnings = new Map<string, { scope: IConstruct; message: string }>();
+    this.vendors.forEach((v, i) => {
+      if (v.intent.securityGroupCheck === SecurityGroupCheck.OFF || rules.length === 0) {
+        return;
+      }
+      const vpcKey = vpcKeyOf(v.construct, v.intent.vpc.vpcId);
+      const ingress = (family: AddressFamily): Traffic[] => (v.intent.blanketDeny
+        ? plan.entries[i].filter(e => !e.egress && e.action === 'allow' && e.family === family).map(e => e.traffic)
+        : [{ protocol: Protocol.ALL, reasons: [] }]); // with no deny, the NACLs let everything in
+      const findings = checkSecurityGroupRules(rules.filter(r => r.vpcKey !== undefined && r.vpcKey === vpcKey), v.intent.externalCidrs, ingress);
+      for (const f of findings) {
+        if (v.intent.securityGroupCheck === SecurityGroupCheck.ERROR) {
+          errors[i].push(`${f.message} (securityGroupCheck is ERROR: allow only the sources you trust, or set it to WARN)`);
+        } else {
+          warnings.set(JSON.stringify([f.rule.rulePath, f.message]), { scope: byPath.get(f.rule.rulePath) ?? v.construct, message: f.message });
+        }
+      }
+    });
+    return [...warnings.values()];
   }
 
   /** What each NACL a vendor writes to already holds: the default NACL's allow-all, declared rules, the app's other entries. */
@@ -193,6 +230,9 @@ export class AppPeeringPlan {
   }
 
   private annotateWarnings(outcome: Outcome): void {
+    for (const w of outcome.securityGroupWarnings) {
+      Annotations.of(w.scope).addWarningV2(PeeringWarnings.SECURITY_GROUP_OPEN_TO_ANYWHERE, w.message);
+    }
     for (const f of outcome.plan.findings.filter(x => x.level === 'warning')) {
       const scope = f.foreignRef !== undefined ? outcome.model.foreignEntries[f.foreignRef].resource : this.vendors[f.vendor].construct;
       Annotations.of(scope).addWarningV2(f.warningId!, f.message);
@@ -228,16 +268,17 @@ export class AppPeeringPlan {
   }
 }
 
-/** What differs between the plan of vendor `i` then and now, or `undefined`. */
+/** What differs between the plan of vendor `i` then and now (compared by keys, named for people), or `undefined`. */
 function describeChange(then: AppPlan, now: AppPlan, i: number, r0: ResolvedVendor, r1: ResolvedVendor): string | undefined {
-  const aclName = (r: ResolvedVendor, key: string) => [...r.accessAcls, ...r.denyAcls].find(a => a.key === key)?.name ?? key;
-  const tableName = (r: ResolvedVendor, key: string) => r.routeTables.find((t: RouteTableRef) => t.key === key)?.name ?? key;
-  const entries = (p: AppPlan, r: ResolvedVendor) => p.entries[i].map(e => `entry ${describeEntry(e)} in ${aclName(r, e.acl)}`);
-  const routes = (p: AppPlan, r: ResolvedVendor) => p.routes[i].map(x => `route ${x.cidr} in ${tableName(r, x.routeTable)}`);
-  const a = [...entries(then, r0), ...routes(then, r0)];
-  const b = [...entries(now, r1), ...routes(now, r1)];
-  const gone = a.filter(x => !b.includes(x));
-  const added = b.filter(x => !a.includes(x));
+  const aclName = (key: string) => [...r1.accessAcls, ...r1.denyAcls, ...r0.accessAcls, ...r0.denyAcls].find(a => a.key === key)?.name ?? key;
+  const tableName = (key: string) => [...r1.routeTables, ...r0.routeTables].find((t: RouteTableRef) => t.key === key)?.name ?? key;
+  const items = (p: AppPlan) => new Map([
+    ...p.entries[i].map(e => [JSON.stringify(e), `entry ${describeEntry(e)} in ${aclName(e.acl)}`] as const),
+    ...p.routes[i].map(r => [JSON.stringify(r), `route ${r.cidr} in ${tableName(r.routeTable)}`] as const),
+  ]);
+  const [a, b] = [items(then), items(now)];
+  const gone = [...a].filter(([k]) => !b.has(k)).map(([, text]) => text);
+  const added = [...b].filter(([k]) => !a.has(k)).map(([, text]) => text);
   if (gone.length === 0 && added.length === 0) {
     return undefined;
   }

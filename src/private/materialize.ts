@@ -9,6 +9,7 @@ import { Construct, IDependable } from 'constructs';
 import { isCidr } from './cidr';
 import { PlannedEntry, PlannedRoute } from './peering-plan';
 import { ResolvedVendor } from './resolve-vendor';
+import { suppressionsFor } from './scanner-suppressions';
 import { Protocol } from './traffic';
 import { shortHash, ValueIdentity } from './value-identity';
 
@@ -68,6 +69,10 @@ export function materializeVendor(
     resource.overrideLogicalId(logicalId(`Nacl${alphanumeric(acl.name)}${direction}${e.ruleNumber}`));
     // NACL entries cannot be tagged: say why the entry exists where people read templates.
     resource.addMetadata(PURPOSE_METADATA_KEY, t.reasons.join(', '));
+    // Scanners flag every deny of a peer's block and allow-alls by design: say why where they read it.
+    for (const [key, value] of Object.entries(suppressionsFor({ action: e.action, protocol: t.protocol }))) {
+      resource.addMetadata(key, value);
+    }
     dependencies.forEach(d => resource.node.addDependency(d));
     return resource;
   });

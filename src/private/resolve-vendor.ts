@@ -6,6 +6,7 @@ import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { AppModel, defaultNetworkAclId, NaclRef, naclRef, RouteTableRef } from './app-model';
+import { isCfn, isNewSubnet } from './construct-kinds';
 import { overlapsWithOwn, VendorIntent } from './validate-props';
 import { ValueIdentity } from './value-identity';
 
@@ -57,7 +58,7 @@ export function resolveVendor(intent: VendorIntent, scope: IConstruct, model: Ap
         );
       } else if (associations.length === 1) {
         accessAcls.push(naclRef(associations[0].networkAclId, scope));
-      } else if (subnet instanceof ec2.Subnet && defaultNetworkAclId(intent.vpc)) {
+      } else if (isNewSubnet(subnet) && defaultNetworkAclId(intent.vpc)) {
         accessAcls.push(naclRef(defaultNetworkAclId(intent.vpc)!, scope));
       } else {
         unknown.push(subnet);
@@ -157,14 +158,14 @@ export function vpcHasIpv6(vpc: ec2.IVpc, model: AppModel, identity: ValueIdenti
   if (ipv6) {
     return true;
   }
-  return vpc.node.defaultChild instanceof ec2.CfnVPC ? false : undefined;
+  return isCfn(vpc.node.defaultChild, 'AWS::EC2::VPC') ? false : undefined;
 }
 
 /** The IPv4 CIDR blocks of the VPC and the subnets that are known at synth time, to refuse overlapping external blocks. */
 function ownCidrBlocks(vpc: ec2.IVpc, subnets: ec2.ISubnet[], model: AppModel, identity: ValueIdentity): Array<{ cidr: string; what: string }> {
   const own: Array<{ cidr: string; what: string }> = [];
   const cfnVpc = vpc.node.defaultChild;
-  if (cfnVpc instanceof ec2.CfnVPC) {
+  if (isCfn<ec2.CfnVPC>(cfnVpc, 'AWS::EC2::VPC')) {
     if (typeof cfnVpc.cidrBlock === 'string') own.push({ cidr: cfnVpc.cidrBlock, what: "the VPC's CIDR block" });
   } else {
     const cidr = tryRead(() => vpc.vpcCidrBlock);

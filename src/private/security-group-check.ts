@@ -8,11 +8,13 @@
  * resources into plain values, skipping what it cannot read (tokens, rules naming a security group or a prefix list);
  * `checkSecurityGroupRules` is pure and compares them with the external blocks and the NACL-allowed ingress.
  */
-import { DefaultTokenResolver, Reference, Stack, StringConcat, Token, Tokenization } from 'aws-cdk-lib';
+import { DefaultTokenResolver, Stack, StringConcat, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { AddressFamily, cidrsOverlap, isCidr } from './cidr';
+import { isCfn } from './construct-kinds';
 import { appliesToFamily, describeTraffic, IcmpTypeCode, mergeTraffic, PortRange, Protocol, Traffic } from './traffic';
+import { referenceOf, ValueIdentity } from './value-identity';
 
 /** One security group ingress rule with a CIDR source, as written in the template. */
 export interface SecurityGroupRuleInput {
@@ -223,7 +225,7 @@ function relationOf(ruleCidr: string, peerCidr: string): SecurityGroupFinding['r
  * is a rule whose source is a security group or a prefix list. Anything else gives `[]`.
  */
 export function securityGroupRulesOf(construct: IConstruct): SecurityGroupRuleInput[] {
-  if (construct instanceof ec2.CfnSecurityGroup) {
+  if (isCfn<ec2.CfnSecurityGroup>(construct, 'AWS::EC2::SecurityGroup')) {
     const stack = Stack.of(construct);
     const resolved = resolveInStack(stack, construct.securityGroupIngress);
     const inline = (Array.isArray(resolved) ? resolved : []) as Array<Record<string, unknown>>;
@@ -231,7 +233,7 @@ export function securityGroupRulesOf(construct: IConstruct): SecurityGroupRuleIn
     const vpc = { vpcId: resolveInStack(stack, construct.vpcId), vpcKey: vpcKeyOf(construct, construct.vpcId) };
     return inline.flatMap(r => readRule(pascalCase(r), group, group, vpc));
   }
-  if (construct instanceof ec2.CfnSecurityGroupIngress) {
+  if (isCfn<ec2.CfnSecurityGroupIngress>(construct, 'AWS::EC2::SecurityGroupIngress')) {
     const stack = Stack.of(construct);
     const owner = groupOf(construct.groupId);
     const group = owner ? owner.node.path : describeGroupId(resolveEach(stack, { id: construct.groupId ?? construct.groupName }).id);
@@ -334,29 +336,13 @@ function readRule(
  * stack of `scope`.
  */
 export function vpcKeyOf(scope: IConstruct, vpcId: string | undefined): string | undefined {
-  if (vpcId === undefined) {
-    return undefined;
-  }
-  const reference = referenceOf(vpcId);
-  if (reference) {
-    return JSON.stringify({ resource: reference.target.node.path, attribute: reference.displayName });
-  }
-  return JSON.stringify(resolveInStack(Stack.of(scope), vpcId));
-}
-
-function referenceOf(value: string | undefined): Reference | undefined {
-  if (typeof value !== 'string' || !Token.isUnresolved(value)) {
-    return undefined;
-  }
-  const fragments = Tokenization.reverseString(value);
-  const token = fragments.length === 1 ? fragments.firstToken : undefined;
-  return token instanceof Reference ? token : undefined;
+  return vpcId === undefined ? undefined : ValueIdentity.of(scope).identity(vpcId);
 }
 
 /** The `CfnSecurityGroup` of the app that a `GroupId` value references (`Fn::GetAtt [sg, GroupId]`), if any. */
 function groupOf(groupId: string | undefined): ec2.CfnSecurityGroup | undefined {
-  const target = referenceOf(groupId)?.target;
-  return target instanceof ec2.CfnSecurityGroup ? target : undefined;
+  const target = groupId === undefined ? undefined : referenceOf(groupId)?.target;
+  return isCfn<ec2.CfnSecurityGroup>(target, 'AWS::EC2::SecurityGroup') ? target : undefined;
 }
 
 function describeGroupId(resolved: unknown): string {

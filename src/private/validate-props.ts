@@ -9,6 +9,7 @@ import { AddressFamily, cidrsOverlap, validateCidr } from './cidr';
 import { AUTOMATIC_BAND, checkBandHolds, ExternalCidr, RuleBand } from './peering-plan';
 import { describeTraffic, PortRange, Protocol, protocolName, Traffic } from './traffic';
 import { ValueIdentity } from './value-identity';
+import { SecurityGroupCheck } from '../security-group-check';
 import { ExistingNetworkAclRules, VpcPeeringExternalProps } from '../vpc-peering-external-props';
 
 const PCX_ID = /^pcx-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
@@ -225,6 +226,7 @@ export interface VendorIntent {
   readonly networkAcls?: ec2.INetworkAcl[];
   readonly denyNetworkAcls?: ec2.INetworkAcl[];
   readonly existingNetworkAclRules: ExistingNetworkAclRules[];
+  readonly securityGroupCheck: SecurityGroupCheck;
 }
 
 /** Validates every prop that can be checked without reading the app; throws the first problem. */
@@ -273,6 +275,7 @@ export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct)
     networkAcls: props.networkAcls,
     denyNetworkAcls: props.denyNetworkAcls,
     existingNetworkAclRules: props.existingNetworkAclRules ?? [],
+    securityGroupCheck: props.securityGroupCheck ?? SecurityGroupCheck.WARN,
   };
   checkBandHolds({ ...intent, accessAcls: [], denyAcls: [], firstRuleNumber: first, lastRuleNumber: last });
   return intent;

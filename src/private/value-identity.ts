@@ -58,14 +58,26 @@ export class ValueIdentity {
   }
 }
 
-/** The reference a string token stands for, when the string is exactly one reference token. */
+/**
+ * The reference a string token stands for, when the string is exactly one reference token. Recognised by its shape
+ * (a target construct and an attribute name), not by `instanceof`, so that it works when two copies of aws-cdk-lib
+ * are loaded (a test runner's isolated modules, a monorepo with two installs).
+ */
 export function referenceOf(value: string | IResolvable): Reference | undefined {
-  if (typeof value !== 'string' || !Token.isUnresolved(value)) {
-    return value instanceof Reference ? value : undefined;
+  if (typeof value !== 'string') {
+    return isReference(value) ? value : undefined;
+  }
+  if (!Token.isUnresolved(value)) {
+    return undefined;
   }
   const fragments = Tokenization.reverseString(value);
   const token = fragments.length === 1 ? fragments.firstToken : undefined;
-  return token instanceof Reference ? token : undefined;
+  return isReference(token) ? token : undefined;
+}
+
+function isReference(x: unknown): x is Reference {
+  const r = x as Partial<Reference> | undefined;
+  return !!r && typeof r === 'object' && typeof r.displayName === 'string' && typeof r.target?.node?.path === 'string';
 }
 
 function readableName(resolved: unknown): string | undefined {
