@@ -34,7 +34,11 @@ describe('the effective policy is stated when replies widen a direction', () => 
   test('the Linux preset narrows the reply range of both directions', () => {
     const { stack, vpc } = newApp();
     const peering = new VpcPeeringExternal(stack, 'Db', {
-      vpc, ...BASE, allowOutbound: [ec2.AclTraffic.tcpPort(5432)], allowInbound: [ec2.AclTraffic.tcpPort(8443)], ephemeralPortRange: EphemeralPorts.LINUX,
+      vpc,
+      ...BASE,
+      allowOutbound: [ec2.AclTraffic.tcpPort(5432)],
+      allowInbound: [ec2.AclTraffic.tcpPort(8443)],
+      ephemeralPortRange: EphemeralPorts.LINUX,
     });
     const ranges = peering.networkAclEntries.filter(e => e.ruleAction === 'allow').map(e => stack.resolve(e.portRange));
     expect(ranges).toEqual(expect.arrayContaining([{ from: 32768, to: 60999 }]));
