@@ -108,6 +108,19 @@ export interface VpcPeeringExternalProps {
   readonly denyNetworkAcls?: ec2.INetworkAcl[];
 
   /**
+   * Whether every other Network ACL of the VPC that the app knows gets the deny rules too: the VPC's default NACL (of a
+   * VPC made in this app) and every `NetworkAcl` made in the VPC, whatever subnets they hold. The Terraform module's
+   * habit of passing `all_network_acl_ids`, as a switch: the public and data tiers are closed to the external VPC
+   * without listing their NACLs.
+   *
+   * The default NACL of an imported VPC is not known to the app: pass it in `denyNetworkAcls`
+   * (`ec2.NetworkAcl.fromNetworkAclId(this, 'DefaultAcl', 'acl-…')`).
+   *
+   * @default false
+   */
+  readonly denyOtherNetworkAcls?: boolean;
+
+  /**
    * Whether to deny all other traffic to and from the external VPC.
    *
    * With `false` only the allow rules are created, and whatever other rules the NACLs hold decide the rest (the

@@ -40,10 +40,11 @@ export class VpcPeeringExternal extends Construct {
   constructor(scope: Construct, id: string, props: VpcPeeringExternalProps) {
     super(scope, id);
     const intent = validateProps(props, this);
-    if (!intent.blanketDeny && (props.denyNetworkAcls ?? []).length > 0) {
+    if (!intent.blanketDeny && ((props.denyNetworkAcls ?? []).length > 0 || intent.denyOtherNetworkAcls)) {
+      const what = intent.denyOtherNetworkAcls ? 'denyOtherNetworkAcls is true' : `denyNetworkAcls lists ${props.denyNetworkAcls!.length} NACL(s)`;
       Annotations.of(this).addWarningV2(PeeringWarnings.DENY_NETWORK_ACLS_WITHOUT_DENY,
-        `denyNetworkAcls lists ${props.denyNetworkAcls!.length} NACL(s), but blanketDeny is false, so they get no rule: ` +
-        'set blanketDeny to true to deny the external VPC there, or remove denyNetworkAcls');
+        `${what}, but blanketDeny is false, so they get no rule: ` +
+        'set blanketDeny to true to deny the external VPC there, or remove denyNetworkAcls and denyOtherNetworkAcls');
     }
     const broader = broaderThanAskedMessage(this.node.path,
       broaderThanAsked(intent, (egress, family) => allowedTraffic({ ...intent, accessAcls: [], denyAcls: [] }, egress, family)));

@@ -34,6 +34,12 @@ export class PeeringWarnings {
    */
   public static readonly BROADER_THAN_ASKED = 'cdk-vpc-peering-external:broaderThanAsked';
 
+  /**
+   * A route table that gets the routes to the external VPC also serves subnets outside the selection (the main route
+   * table a `Vpc.fromLookup` fills in, a table shared by hand): those subnets are routed to the peer too.
+   */
+  public static readonly ROUTE_TABLE_SHARED_WITH_OTHER_SUBNETS = 'cdk-vpc-peering-external:routeTableSharedWithOtherSubnets';
+
   /** `denyNetworkAcls` is given with `blanketDeny: false`, so those NACLs get no rule at all. */
   public static readonly DENY_NETWORK_ACLS_WITHOUT_DENY = 'cdk-vpc-peering-external:denyNetworkAclsWithoutDeny';
 

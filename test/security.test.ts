@@ -3,10 +3,11 @@
  * and every security group rule of the app (inline or `SecurityGroupIngress`, any stack) that lets the peer in.
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE } from './fixtures';
 import { EphemeralPorts, PeeringWarnings, SecurityGroupCheck, VpcPeeringExternal } from '../src';
+import { evaluate, naclEntriesFromTemplate } from './support/nacl-evaluator';
 import { synthErrors } from './support/synth-errors';
 
 function newApp() {
@@ -98,5 +99,67 @@ describe('every security group rule that lets the peer in is checked', () => {
     imported.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(8080));
     // The rule on an imported group is a SecurityGroupIngress of the app, but the group's VPC is unknown.
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp(PeeringWarnings.SECURITY_GROUP_OPEN_TO_ANYWHERE));
+  });
+});
+
+describe('every tier can be denied without listing NACLs', () => {
+  const tiers = () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test');
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
+      maxAzs: 2,
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+        { name: 'App', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ],
+    });
+    // Three NACLs: App and Data have their own, Public stays on the default NACL. Each lets everything else through at 100.
+    for (const name of ['App', 'Data']) {
+      const acl = new ec2.NetworkAcl(stack, `${name}Acl`, { vpc, subnetSelection: { subnetGroupName: name } });
+      for (const direction of [ec2.TrafficDirection.INGRESS, ec2.TrafficDirection.EGRESS]) {
+        acl.addEntry(`All${direction}`, { ruleNumber: 100, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction });
+      }
+    }
+    return { stack, vpc };
+  };
+
+  test.each([[false], [true]])('denyOtherNetworkAcls %s, evaluated in each of the three NACLs', (denyOthers) => {
+    const { stack, vpc } = tiers();
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE, subnets: { subnetGroupName: 'App' }, denyOtherNetworkAcls: denyOthers });
+    expect(synthErrors(stack)).toEqual([]);
+    const template = Template.fromStack(stack).toJSON();
+    const entries = naclEntriesFromTemplate(template);
+    const inAcl = (id: unknown) => entries.filter(e => e.aclKey === JSON.stringify(id));
+    const appAcl = inAcl({ Ref: 'AppAcl6CB102E3' });
+    const dataAcl = inAcl({ Ref: 'DataAcl3153E067' });
+    const publicAcl = inAcl({ 'Fn::GetAtt': ['Vpc8378EB38', 'DefaultNetworkAcl'] });
+    const peerIn = { direction: 'ingress' as const, protocol: 6, port: 22, remote: '10.200.1.1' };
+    // The App and Data NACLs hold their own allow-all at 100 (in the template); the default NACL its built-in one.
+    expect(appAcl.some(e => e.ruleNumber === 100)).toBe(true);
+    expect(evaluate(appAcl, peerIn).decision).toBe('deny');
+    expect(evaluate(dataAcl, peerIn).decision).toBe(denyOthers ? 'deny' : 'allow');
+    expect(evaluate(publicAcl, peerIn, { defaultNaclRules: true }).decision).toBe(denyOthers ? 'deny' : 'allow');
+    // Other traffic in the other tiers is untouched.
+    expect(evaluate(dataAcl, { ...peerIn, remote: '10.0.5.5' }).decision).toBe('allow');
+  });
+
+  test('routes going into a route table that also serves subnets outside the selection: a warning naming them', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-1',
+      vpcCidrBlock: '10.1.0.0/16',
+      availabilityZones: ['a', 'b'],
+      privateSubnetIds: ['subnet-app1', 'subnet-app2'],
+      privateSubnetRouteTableIds: ['rtb-main', 'rtb-main'],
+      isolatedSubnetIds: ['subnet-data1', 'subnet-data2'],
+      isolatedSubnetRouteTableIds: ['rtb-main', 'rtb-data'],
+    });
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE, networkAcls: [ec2.NetworkAcl.fromNetworkAclId(stack, 'Acl', 'acl-1')] });
+    Annotations.fromStack(stack).hasWarning('/Test/Saas', Match.stringLikeRegexp(
+      "^The routes to the external VPC go into route tables that also serve subnet 'subnet-data1' \\(Test/Vpc/IsolatedSubnet1\\), which is not selected.*routeTableSharedWithOtherSubnets"));
   });
 });

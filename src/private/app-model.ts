@@ -52,6 +52,8 @@ export interface AppModel {
   readonly associations: Map<string, Array<{ networkAclId: string; resource: ec2.CfnSubnetNetworkAclAssociation }>>;
   /** Per VPC key, its `AWS::EC2::VPCCidrBlock`s. */
   readonly cidrBlocks: Map<string, ec2.CfnVPCCidrBlock[]>;
+  /** Per VPC key, the `AWS::EC2::NetworkAcl`s the app makes in it. */
+  readonly networkAcls: Map<string, ec2.CfnNetworkAcl[]>;
   readonly foreignEntries: ForeignEntry[];
   readonly foreignRoutes: HeldRoute[];
   /** Security groups and ingress rules of the app, for the security-group check. */
@@ -66,6 +68,7 @@ export function readApp(root: IConstruct, ours: WeakSet<IConstruct>): AppModel {
   const model: AppModel = {
     associations: new Map(),
     cidrBlocks: new Map(),
+    networkAcls: new Map(),
     foreignEntries: [],
     foreignRoutes: [],
     securityGroups: [],
@@ -80,6 +83,9 @@ export function readApp(root: IConstruct, ours: WeakSet<IConstruct>): AppModel {
     } else if (isCfn<ec2.CfnVPCCidrBlock>(c, 'AWS::EC2::VPCCidrBlock')) {
       const key = ValueIdentity.of(c).identity(c.vpcId);
       model.cidrBlocks.set(key, [...(model.cidrBlocks.get(key) ?? []), c]);
+    } else if (isCfn<ec2.CfnNetworkAcl>(c, 'AWS::EC2::NetworkAcl')) {
+      const key = ValueIdentity.of(c).identity(c.vpcId);
+      model.networkAcls.set(key, [...(model.networkAcls.get(key) ?? []), c]);
     } else if (isCfn<ec2.CfnNetworkAclEntry>(c, 'AWS::EC2::NetworkAclEntry')) {
       if (!ours.has(c)) {
         const entry = readEntry(c);

@@ -230,6 +230,7 @@ export class AppPeeringPlan {
   }
 
   private annotateWarnings(outcome: Outcome): void {
+    outcome.resolved.forEach((r, i) => r.warnings.forEach(w => Annotations.of(this.vendors[i].construct).addWarningV2(w.id, w.message)));
     for (const w of outcome.securityGroupWarnings) {
       Annotations.of(w.scope).addWarningV2(PeeringWarnings.SECURITY_GROUP_OPEN_TO_ANYWHERE, w.message);
     }

@@ -9,6 +9,7 @@ import { AppModel, defaultNetworkAclId, NaclRef, naclRef, RouteTableRef } from '
 import { isCfn, isNewSubnet } from './construct-kinds';
 import { overlapsWithOwn, VendorIntent } from './validate-props';
 import { ValueIdentity } from './value-identity';
+import { PeeringWarnings } from '../warnings';
 
 /** A vendor resolved against the app. */
 export interface ResolvedVendor {
@@ -21,6 +22,8 @@ export interface ResolvedVendor {
   readonly problems: string[];
   /** The selection is a placeholder of a lookup the CLI has not performed yet. */
   readonly pendingLookup: boolean;
+  /** Warnings about what the app shows (`PeeringWarnings` id and message). */
+  readonly warnings: Array<{ readonly id: string; readonly message: string }>;
 }
 
 export function resolveVendor(intent: VendorIntent, scope: IConstruct, model: AppModel): ResolvedVendor {
@@ -73,6 +76,15 @@ export function resolveVendor(intent: VendorIntent, scope: IConstruct, model: Ap
     }
   }
   const denyAcls = (intent.denyNetworkAcls ?? []).map(a => naclRef(a.networkAclId, scope));
+  if (intent.denyOtherNetworkAcls) {
+    // Every NACL of the VPC the app knows: its default NACL (a VPC made in this app) and the NACLs made in it.
+    const defaultAcl = defaultNetworkAclId(intent.vpc);
+    if (defaultAcl) denyAcls.push(naclRef(defaultAcl, scope));
+    for (const acl of model.networkAcls.get(identity.identity(intent.vpc.vpcId)) ?? []) {
+      denyAcls.push(naclRef(acl.ref, scope));
+    }
+  }
+  const warnings = pendingLookup ? [] : sharedRouteTables(intent.vpc, subnets, identity);
 
   if (!pendingLookup) {
     const hasIpv6 = vpcHasIpv6(intent.vpc, model, identity);
@@ -86,7 +98,29 @@ export function resolveVendor(intent: VendorIntent, scope: IConstruct, model: Ap
     problems.push(...overlapsWithOwn(intent.externalCidrs, ownCidrBlocks(intent.vpc, subnets, model, identity)));
   }
 
-  return { routeTables: [...routeTables.values()], accessAcls: unique(accessAcls), denyAcls: unique(denyAcls), problems, pendingLookup };
+  return { routeTables: [...routeTables.values()], accessAcls: unique(accessAcls), denyAcls: unique(denyAcls), problems, pendingLookup, warnings };
+}
+
+/**
+ * The routes go to route tables, not subnets: a table that also serves subnets outside the selection (the main route
+ * table that `Vpc.fromLookup` fills in, a table shared by hand) routes those subnets to the peer too.
+ */
+function sharedRouteTables(vpc: ec2.IVpc, selected: ec2.ISubnet[], identity: ValueIdentity): Array<{ id: string; message: string }> {
+  const chosen = new Set(selected.map(s => identity.identity(s.subnetId)));
+  const tables = new Set(selected.filter(s => s.routeTable?.routeTableId).map(s => identity.identity(s.routeTable.routeTableId)));
+  const others = [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]
+    .filter(s => !chosen.has(identity.identity(s.subnetId)) && s.routeTable?.routeTableId && tables.has(identity.identity(s.routeTable.routeTableId)));
+  if (others.length === 0) {
+    return [];
+  }
+  return [{
+    id: PeeringWarnings.ROUTE_TABLE_SHARED_WITH_OTHER_SUBNETS,
+    message:
+      `The routes to the external VPC go into route tables that also serve ${others.map(describeSubnet).join(', ')}, which ` +
+      `${others.length === 1 ? 'is' : 'are'} not selected: ${others.length === 1 ? 'it gets' : 'they get'} the routes too. ` +
+      'Give the selected subnets route tables of their own, or deny the external VPC in those subnets\' NACLs ' +
+      '(denyNetworkAcls, denyOtherNetworkAcls)',
+  }];
 }
 
 function unique(acls: NaclRef[]): NaclRef[] {

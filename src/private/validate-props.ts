@@ -225,6 +225,7 @@ export interface VendorIntent {
   readonly maxRules: number;
   readonly networkAcls?: ec2.INetworkAcl[];
   readonly denyNetworkAcls?: ec2.INetworkAcl[];
+  readonly denyOtherNetworkAcls: boolean;
   readonly existingNetworkAclRules: ExistingNetworkAclRules[];
   readonly securityGroupCheck: SecurityGroupCheck;
 }
@@ -274,6 +275,7 @@ export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct)
     maxRules,
     networkAcls: props.networkAcls,
     denyNetworkAcls: props.denyNetworkAcls,
+    denyOtherNetworkAcls: props.denyOtherNetworkAcls ?? false,
     existingNetworkAclRules: props.existingNetworkAclRules ?? [],
     securityGroupCheck: props.securityGroupCheck ?? SecurityGroupCheck.WARN,
   };
