@@ -109,7 +109,8 @@ function sharedRouteTables(vpc: ec2.IVpc, selected: ec2.ISubnet[], identity: Val
   const chosen = new Set(selected.map(s => identity.identity(s.subnetId)));
   const tables = new Set(selected.filter(s => s.routeTable?.routeTableId).map(s => identity.identity(s.routeTable.routeTableId)));
   const others = [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]
-    .filter(s => !chosen.has(identity.identity(s.subnetId)) && s.routeTable?.routeTableId && tables.has(identity.identity(s.routeTable.routeTableId)));
+    .filter(s => !chosen.has(identity.identity(s.subnetId)))
+    .filter(s => s.routeTable?.routeTableId && tables.has(identity.identity(s.routeTable.routeTableId)));
   if (others.length === 0) {
     return [];
   }
