@@ -134,7 +134,7 @@ project.addTask('test:package', {
   exec: 'node test/package/check-contents.js',
 });
 project.addTask('test:workflows', {
-  description: 'Lint the GitHub workflows with actionlint (installed with `go run` from the Go module proxy; needs Go)',
+  description: 'Lint the GitHub workflows with actionlint and check that CI runs the whole suite (actionlint is built with `go install` from the Go module proxy; needs Go >= 1.25)',
   exec: 'bash test/workflows/run.sh',
 });
 // The whole suite as CI runs it (every stage above and the build); prints `N passed, N failed` last.
@@ -144,7 +144,8 @@ project.addTask('test:all', {
 });
 
 // The library only: nothing of the repository's tooling, tests or examples goes into the npm package (test:package).
-for (const path of ['/.ci/', '/scripts/', '/example/', '/bench/', '/CONTRIBUTING.md', '/cdk.out/', '/.ci-work/']) {
+// rosetta:extract leaves its tablet (.jsii.tabl.json) next to .jsii: a test artifact, not part of a release either.
+for (const path of ['/.ci/', '/scripts/', '/example/', '/bench/', '/CONTRIBUTING.md', '/cdk.out/', '/.ci-work/', '/.jsii.tabl.json']) {
   project.addPackageIgnore(path);
 }
 

@@ -5,7 +5,7 @@
 # test/workflows/.ci-work/bin on the first run. shellcheck and pyflakes are off, so that the result does not depend on
 # what else a machine has installed (the `run:` scripts are projen's).
 #
-#   test/workflows/run.sh            # from anywhere; needs Go >= 1.24 and the Go module proxy on the first run
+#   test/workflows/run.sh            # from anywhere; needs Go >= 1.25 and the Go module proxy on the first run
 #
 # JUnit: test-reports/workflows-junit.xml.
 set -uo pipefail
