@@ -55,7 +55,7 @@ describe('order does not matter: the construct follows the app as it stands when
       new ec2.SubnetNetworkAclAssociation(stack, `Assoc${i}`, { subnet, networkAcl: acl }))],
     ['CfnSubnetNetworkAclAssociation (L1)', (stack: Stack, vpc: ec2.Vpc, acl: ec2.NetworkAcl) => vpc.privateSubnets.forEach((subnet, i) =>
       new ec2.CfnSubnetNetworkAclAssociation(stack, `Assoc${i}`, { subnetId: subnet.subnetId, networkAclId: acl.networkAclId }))],
-    ['NetworkAcl.associateWithSubnet', (_: Stack, vpc: ec2.Vpc, acl: ec2.NetworkAcl) => acl.associateWithSubnet('App', { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS })],
+    ['NetworkAcl.associateWithSubnet', (_: Stack, __: ec2.Vpc, acl: ec2.NetworkAcl) => acl.associateWithSubnet('App', { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS })],
   ])('subnets put on a NACL with %s, after the construct, get the rules there', (_, associate) => {
     const { stack, vpc } = newApp();
     new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
