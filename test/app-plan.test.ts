@@ -279,6 +279,17 @@ describe('several vendors on one NACL need no arithmetic', () => {
     expect(verdict(rules, tcpIn('10.210.0.9', 443))).toBe('deny');
   });
 
+  test('two explicit bands that overlap in one stack: a synth error naming both constructs, not a template merge error', () => {
+    const { stack, vpc } = newApp();
+    new VpcPeeringExternal(stack, 'Elastic', { vpc, ...BASE, firstRuleNumber: 50, lastRuleNumber: 70 });
+    new VpcPeeringExternal(stack, 'Mongo', { vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'], firstRuleNumber: 70, lastRuleNumber: 99 });
+    expect(synthErrors(stack)).toEqual([
+      '[Test/Mongo] Test/Mongo and Test/Elastic both take ingress and egress rule number 70 of Network ACL Vpc8378EB38.DefaultNetworkAcl; ' +
+      "the deploy would fail with NetworkAclEntryAlreadyExists. Give Test/Mongo a band that holds none of the other's numbers " +
+      '(firstRuleNumber/lastRuleNumber), or leave both props out to number it automatically',
+    ]);
+  });
+
   test('the quota counts every vendor on the NACL and, when over, names them and the ways out, once', () => {
     const { stack, vpc } = newApp();
     const ports = (n: number, base: number) => Array.from({ length: n }, (_, i) => ec2.AclTraffic.tcpPort(base + 2 * i));
