@@ -9,7 +9,7 @@ const BEGIN = '<!-- bench:begin -->';
 const END = '<!-- bench:end -->';
 
 const x = (r: number) => `${r.toFixed(2)}×`;
-const range = (r: Ratio) => `${x(r.median)} (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
+const range = (r: Ratio) => `${x(r.median)} (${r.q1.toFixed(2)}–${r.q3.toFixed(2)})`;
 const verdict = (met: boolean) => (met ? 'met' : '**not met**');
 
 function cell(c: Counts, access: boolean, quotaLeft: number): string {
@@ -26,7 +26,7 @@ export function renderReadmeSection(r: Results): string {
     '![Benchmark ratios: synth time of the construct against the same app written as L1, scaling, NACL entries against the Terraform module, Python and Java against TypeScript](bench/chart.svg)',
     '',
     '**Synth time, the construct ÷ the same app written by hand as L1** (same resources, logical ids and metadata; ' +
-    'the median of the per-round ratios, their range in brackets)',
+    'CPU time of the synthesizing process; the median of the per-round ratios, the middle half of them in brackets)',
     '',
     '| app | stacks | resources | rounds | construct ÷ L1 | target |',
     '| --- | ---: | ---: | ---: | ---: | --- |',
@@ -56,7 +56,7 @@ export function renderReadmeSection(r: Results): string {
     `adds ${extra} ICMP entr${extra === 1 ? 'y' : 'ies'} on the App NACL (path MTU discovery), which the module cannot express.`);
 
   lines.push('', '**Synth time of the example app, Python and Java ÷ TypeScript** (the wheel and the jar built by jsii-pacmak; ' +
-    'TypeScript: node and the compiled library)', '');
+    'TypeScript: node and the compiled library; wall clock, as the work is spread over the language\'s process and the jsii runtime\'s node process)', '');
   const summary = r.polyglot.summary ?? {};
   if (r.polyglot.notMeasured) {
     lines.push(`Not measured: ${r.polyglot.notMeasured}.`);
