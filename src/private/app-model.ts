@@ -7,7 +7,7 @@
  *
  * This is where the traps of aws-cdk-lib live (see the notes on each function).
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import * as ipaddr from 'ipaddr.js';
@@ -61,6 +61,40 @@ export interface AppModel {
   readonly securityGroupIngresses: ec2.CfnSecurityGroupIngress[];
   /** Some context lookup (`Vpc.fromLookup`, …) has not been performed yet: the app is synthesized with placeholders. */
   readonly pendingLookup: boolean;
+  /** Which constructs the reading saw (see `appFingerprint`). */
+  readonly fingerprint: string;
+}
+
+/** The kinds of resource the plan reads. */
+const READ_TYPES = new Set([
+  'AWS::EC2::SubnetNetworkAclAssociation', 'AWS::EC2::VPCCidrBlock', 'AWS::EC2::NetworkAcl', 'AWS::EC2::NetworkAclEntry',
+  'AWS::EC2::Route', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress',
+]);
+
+/**
+ * What the plan read, cheaply: the paths of the app's resources of the kinds it reads (not its own) and whether a
+ * lookup is pending. Equal fingerprints mean no such resource was added or removed since; reading the app again to
+ * check a plan is needed only when they differ.
+ */
+export function appFingerprint(root: IConstruct, ours: WeakSet<IConstruct>): string {
+  return fingerprintOf(root.node.findAll(), ours);
+}
+
+function fingerprintOf(all: IConstruct[], ours: WeakSet<IConstruct>): string {
+  const paths: string[] = [];
+  let pending = false;
+  for (const c of all) {
+    if (CfnResource.isCfnResource(c) && READ_TYPES.has(c.cfnResourceType) && !ours.has(c)) {
+      paths.push(c.node.path);
+    } else if (Stack.isStack(c)) {
+      pending ||= missingContext(c);
+    }
+  }
+  return JSON.stringify([pending, paths]);
+}
+
+function missingContext(stack: Stack): boolean {
+  return ((stack as unknown as { _missingContext?: unknown[] })._missingContext ?? []).length > 0;
 }
 
 /** Walks the app once. `ours` are the resources the plan created (they are not foreign). */
@@ -74,9 +108,11 @@ export function readApp(root: IConstruct, ours: WeakSet<IConstruct>): AppModel {
     securityGroups: [],
     securityGroupIngresses: [],
     pendingLookup: false,
+    fingerprint: '',
   };
   let pending = false;
-  for (const c of root.node.findAll()) {
+  const all = root.node.findAll();
+  for (const c of all) {
     if (isCfn<ec2.CfnSubnetNetworkAclAssociation>(c, 'AWS::EC2::SubnetNetworkAclAssociation')) {
       const key = ValueIdentity.of(c).identity(c.subnetId);
       model.associations.set(key, [...(model.associations.get(key) ?? []), { networkAclId: c.networkAclId, resource: c }]);
@@ -101,10 +137,10 @@ export function readApp(root: IConstruct, ours: WeakSet<IConstruct>): AppModel {
     } else if (isCfn<ec2.CfnSecurityGroupIngress>(c, 'AWS::EC2::SecurityGroupIngress')) {
       model.securityGroupIngresses.push(c);
     } else if (Stack.isStack(c)) {
-      pending ||= ((c as unknown as { _missingContext?: unknown[] })._missingContext ?? []).length > 0;
+      pending ||= missingContext(c);
     }
   }
-  return { ...model, pendingLookup: pending };
+  return { ...model, pendingLookup: pending, fingerprint: fingerprintOf(all, ours) };
 }
 
 /** The key of a NACL id: the per-subnet token of a VPC's default NACL is that VPC's default NACL. */

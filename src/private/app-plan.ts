@@ -12,7 +12,7 @@
 import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct, IDependable } from 'constructs';
-import { AppModel, NaclRef, naclKey, readApp, RouteTableRef } from './app-model';
+import { AppModel, appFingerprint, NaclRef, naclKey, readApp, RouteTableRef } from './app-model';
 import { AddressFamily } from './cidr';
 import { ENTRIES_ID, materializeVendor, ROUTES_ID, VendorResources } from './materialize';
 import { AppPlan, describeEntry, HeldRule, NaclFacts, planApp, VendorInput, vendorOrderKey } from './peering-plan';
@@ -279,15 +279,16 @@ export class AppPeeringPlan {
    */
   private recheck(): Map<Construct, string[]> {
     this.ensurePlanned();
-    const now = this.compute();
+    const before = this.made!.outcome;
+    // Nothing the plan reads was added or removed since it was made (the usual case): its reading stands.
+    const now = appFingerprint(this.root, this.ours) === before.model.fingerprint ? before : this.compute();
     const errors = new Map<Construct, string[]>();
     if (now.pending) {
       return errors;
     }
-    const before = this.made!.outcome;
     this.vendors.forEach((v, i) => {
       const list = [...now.errors[i]];
-      const changed = describeChange(before.plan, now.plan, i, before.resolved[i], now.resolved[i]);
+      const changed = now === before ? undefined : describeChange(before.plan, now.plan, i, before.resolved[i], now.resolved[i]);
       if (changed && list.length === 0) {
         list.push(
           `the app changed after the routes and Network ACL entries of ${v.construct.node.path} were made: ${changed}. ` +

@@ -60,15 +60,28 @@ export function validateCidr(value: string, family: AddressFamily, where: string
   return `${network}/${Number(prefix)}`;
 }
 
+/** Parsed CIDR blocks, by their string: the plan compares the same few blocks many times. */
+const PARSED = new Map<string, [ipaddr.IPv4 | ipaddr.IPv6, number] | null>();
+
+function parsed(value: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
+  let p = PARSED.get(value);
+  if (p === undefined) {
+    p = ipaddr.isValidCIDR(value) ? ipaddr.parseCIDR(value) : null;
+    if (PARSED.size > 10_000) PARSED.clear();
+    PARSED.set(value, p);
+  }
+  return p;
+}
+
 /** Whether a string is a literal CIDR block that `cidrsOverlap` can read. */
 export function isCidr(value: unknown): value is string {
-  return typeof value === 'string' && ipaddr.isValidCIDR(value);
+  return typeof value === 'string' && parsed(value) !== null;
 }
 
 /** Whether two CIDR blocks of one family share any address. Blocks of different families never overlap. */
 export function cidrsOverlap(a: string, b: string): boolean {
-  const [addrA, lenA] = ipaddr.parseCIDR(a);
-  const [addrB, lenB] = ipaddr.parseCIDR(b);
+  const [addrA, lenA] = parsed(a)!;
+  const [addrB, lenB] = parsed(b)!;
   if (addrA.kind() !== addrB.kind()) {
     return false;
   }

@@ -493,8 +493,12 @@ function checkShadowing(vendors: VendorInput[], facts: NaclFacts, entries: Plann
     ...facts.held.filter(h => h.entry).map(h => ({ entry: h.entry!, what: h.what, ref: h.ref, vendor: undefined as number | undefined })),
     ...mine.map(m => ({ entry: m.entry, what: vendors[m.vendor].id, ref: undefined as number | undefined, vendor: m.vendor })),
   ];
+  // Only entries of one direction and family can decide each other's traffic.
+  const group = (e: PlannedEntry) => `${e.egress}/${e.family}`;
+  const mineByGroup = new Map<string, typeof mine>();
+  mine.forEach(m => mineByGroup.set(group(m.entry), [...(mineByGroup.get(group(m.entry)) ?? []), m]));
   for (const o of others) {
-    const shadowed = mine.find(m => m.vendor !== o.vendor && decidesFirst(o.entry, m.entry));
+    const shadowed = (mineByGroup.get(group(o.entry)) ?? []).find(m => m.vendor !== o.vendor && decidesFirst(o.entry, m.entry));
     if (shadowed) {
       findings.push({
         vendor: o.vendor ?? shadowed.vendor,

@@ -50,12 +50,21 @@ export class ValueIdentity {
   public name(value: string | IResolvable): string {
     const reference = referenceOf(value);
     if (reference) {
+      // What a reference names in its own stack does not change: named once.
+      const known = typeof value === 'string' ? this.referenceNames.get(value) : undefined;
+      if (known !== undefined) {
+        return known;
+      }
       const owner = Stack.of(reference.target);
       const local = readableName(owner.resolve(value)) ?? `H${shortHash(this.identity(value))}`;
-      return owner === this.stack ? local : `${owner.artifactId}.${local}`;
+      const name = owner === this.stack ? local : `${owner.artifactId}.${local}`;
+      if (typeof value === 'string') this.referenceNames.set(value, name);
+      return name;
     }
     return readableName(this.resolve(value)) ?? `H${shortHash(this.identity(value))}`;
   }
+
+  private readonly referenceNames = new Map<string, string>();
 }
 
 /**
@@ -67,13 +76,23 @@ export function referenceOf(value: string | IResolvable): Reference | undefined 
   if (typeof value !== 'string') {
     return isReference(value) ? value : undefined;
   }
-  if (!Token.isUnresolved(value)) {
-    return undefined;
+  // A token's string names one token for the life of the process: what it stands for is looked up once.
+  const known = REFERENCES.get(value);
+  if (known !== undefined) {
+    return known ?? undefined;
   }
-  const fragments = Tokenization.reverseString(value);
-  const token = fragments.length === 1 ? fragments.firstToken : undefined;
-  return isReference(token) ? token : undefined;
+  let reference: Reference | null = null;
+  if (Token.isUnresolved(value)) {
+    const fragments = Tokenization.reverseString(value);
+    const token = fragments.length === 1 ? fragments.firstToken : undefined;
+    reference = isReference(token) ? token : null;
+  }
+  if (REFERENCES.size > 100_000) REFERENCES.clear();
+  REFERENCES.set(value, reference);
+  return reference ?? undefined;
 }
+
+const REFERENCES = new Map<string, Reference | null>();
 
 function isReference(x: unknown): x is Reference {
   const r = x as Partial<Reference> | undefined;
