@@ -145,7 +145,7 @@ export class PeeringConnectionAccepter extends Construct {
 
     const provider = CustomResourceProvider.getOrCreateProvider(this, PROVIDER_ID, {
       codeDirectory: HANDLER_DIRECTORY,
-      runtime: CustomResourceProviderRuntime.NODEJS_20_X,
+      runtime: CustomResourceProviderRuntime.NODEJS_22_X,
       description: 'Accepts VPC peering requests and sets their accepter-side DNS option (cdk-vpc-peering-external)',
       policyStatements: [{
         // DescribeVpcPeeringConnections supports no resource-level permissions (nor condition keys): '*' is the only

@@ -82,11 +82,11 @@ describe('acceptance', () => {
     expect(accepter.vpcPeeringConnectionId).toBe(PCX);
   });
 
-  test('GIVEN the default props THEN the function runs on Node.js 20 with the code of lib/handlers/peering-accepter', () => {
+  test('GIVEN the default props THEN the function runs on Node.js 22 with the code of lib/handlers/peering-accepter', () => {
     const { template } = synth();
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs20.x',
+      Runtime: 'nodejs22.x',
       Handler: '__entrypoint__.handler',
       Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('\\.zip$') },
     });

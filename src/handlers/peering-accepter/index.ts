@@ -1,5 +1,5 @@
 /**
- * The Lambda function behind `PeeringConnectionAccepter` (Node.js 20+, AWS SDK v3 from the Lambda runtime, not bundled).
+ * The Lambda function behind `PeeringConnectionAccepter` (Node.js 22, AWS SDK v3 from the Lambda runtime, not bundled).
  *
  * - `Custom::VpcPeeringAcceptance`: checks the peering connection is for our VPC (and from the expected requester),
  *   then accepts it when it is pending acceptance and waits until it is active. An active connection needs no call.
@@ -51,7 +51,7 @@ export async function handler(event: CustomResourceEvent): Promise<CustomResourc
   return onEvent(event, new EC2Client({}));
 }
 
-export async function onEvent(event: CustomResourceEvent, ec2: EC2Client, options: OnEventOptions = {}
+export async function onEvent(event: CustomResourceEvent, ec2: EC2Client, options: OnEventOptions = {},
 ): Promise<CustomResourceResult> {
   const props = event.ResourceProperties;
   requireProperty(props, 'VpcPeeringConnectionId');
@@ -66,7 +66,7 @@ export async function onEvent(event: CustomResourceEvent, ec2: EC2Client, option
   }
 }
 
-async function acceptance(event: CustomResourceEvent, ec2: EC2Client, options: OnEventOptions
+async function acceptance(event: CustomResourceEvent, ec2: EC2Client, options: OnEventOptions,
 ): Promise<CustomResourceResult> {
   const props = event.ResourceProperties;
   const id = props.VpcPeeringConnectionId;
