@@ -172,7 +172,8 @@ describe('a token peering connection id', () => {
     const pcx = Fn.getAtt(atlas.logicalId, 'ConnectionId').toString();
     const accepter = new PeeringConnectionAccepter(stack, 'Accepter', { vpc, vpcPeeringConnectionId: pcx, allowDnsResolutionFromRemoteVpc: true });
     const template = Template.fromStack(stack);
-    const json = recordTemplate(template.toJSON());
+    // not recorded for cfn-lint: MongoDB::Atlas::NetworkPeering is a third-party registry type it does not know (E3006)
+    const json = template.toJSON();
     const getAtt = { 'Fn::GetAtt': ['AtlasPeering', 'ConnectionId'] };
     template.hasResourceProperties(ACCEPTANCE, { VpcPeeringConnectionId: getAtt });
     template.hasResourceProperties(DNS, { VpcPeeringConnectionId: getAtt });
