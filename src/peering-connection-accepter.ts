@@ -97,6 +97,8 @@ export interface PeeringConnectionAccepterProps {
  * accepter of the stack; each adds its own statements.
  *
  * @example
+ * import { PeeringConnectionAccepter } from 'cdk-vpc-peering-external';
+ *
  * const accepter = new PeeringConnectionAccepter(this, 'Accepter', {
  *   vpc,
  *   vpcPeeringConnectionId: 'pcx-0123456789abcdef0',

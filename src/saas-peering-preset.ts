@@ -22,6 +22,8 @@ export interface ConfluentCloudPresetOptions {
  * `presets`, where they add to `allowOutbound` and `allowInbound`.
  *
  * @example
+ * import { SaasPeeringPreset } from 'cdk-vpc-peering-external';
+ *
  * new VpcPeeringExternal(this, 'Atlas', {
  *   vpc,
  *   vpcPeeringConnectionId: 'pcx-0123456789abcdef0',
