@@ -34,7 +34,7 @@ def test_accepter_with_expected_requester_and_dns(tmp_path):
     })
     template.resource_count_is("Custom::VpcPeeringDnsResolution", 1)
     assert accepter.dns_resolution is not None
-    assert accepter.acceptance.service_token
+    assert accepter.vpc_peering_connection_id == PCX
     accept = [s for s in statements(template.to_json()) if s["Action"] == "ec2:AcceptVpcPeeringConnection"]
     assert len(accept) == 1 and accept[0]["Resource"] != "*"
     assert set(accept[0]["Condition"]) == {"ArnEquals", "ArnLike"}

@@ -46,9 +46,9 @@ class AccepterAndPresetsTest {
                 Map.of("VpcPeeringConnectionId", PCX, "Accept", "true", "ExpectedRequesterAccountId", "111122223333"));
         template.resourceCountIs("Custom::VpcPeeringDnsResolution", 1);
         assertNotNull(accepter.getDnsResolution());
-        Map<String, Object> roles = template.findResources("AWS::IAM::Role");
+        Map<String, Map<String, Object>> roles = template.findResources("AWS::IAM::Role");
         assertEquals(1, roles.size());
-        Map<String, Object> role = (Map<String, Object>) roles.values().iterator().next();
+        Map<String, Object> role = roles.values().iterator().next();
         List<Map<String, Object>> policies = (List<Map<String, Object>>) ((Map<String, Object>) role.get("Properties")).get("Policies");
         List<Map<String, Object>> statements = (List<Map<String, Object>>) ((Map<String, Object>) policies.get(0).get("PolicyDocument")).get("Statement");
         Map<String, Object> accept = statements.stream()
