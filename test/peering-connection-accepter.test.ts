@@ -1,3 +1,5 @@
+import { execFileSync } from 'child_process';
+import * as path from 'path';
 import { App, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -263,5 +265,18 @@ describe('validation', () => {
     [{ expectedRequester: { accountId: '111122223333', vpcId: 'vpc-xyz' } }, "expectedRequester.vpcId 'vpc-xyz' is not a VPC id: expected 'vpc-' and 8 or 17 lowercase hexadecimal characters"],
   ])('GIVEN %j THEN it throws', (overrides, message) => {
     expect(() => synth(overrides)).toThrow(message);
+  });
+});
+
+describe('packaging', () => {
+  test('the npm package ships the compiled handler the function is made of', () => {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: path.join(__dirname, '..'), encoding: 'utf-8', stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
+    expect(files).toEqual(expect.arrayContaining([
+      'lib/handlers/peering-accepter/index.js', 'lib/handlers/peering-accepter/properties.js',
+    ]));
+    expect(files.filter(f => f.startsWith('src/'))).toEqual([]);
   });
 });
