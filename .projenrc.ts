@@ -26,9 +26,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // Pure-JS CIDR parsing, bundled into the package so jsii users in every language get it.
   bundledDeps: ['ipaddr.js@^2.2.0'],
-  // The SDK is provided by the Lambda runtime (not bundled): a devDependency for the handler's types, its tests and
-  // the emulator deploy, which runs the handler with node.
-  devDeps: ['fast-check@^4', 'aws-cdk@2.1148.1', 'cdk-nag@2.38.2', '@aws-sdk/client-ec2@^3', 'aws-sdk-client-mock@^4'],
+  // @cdklabs/cdk-validator-cfnguard ships the cfn-guard 3.x binary (bin/<os>/<arch>/cfn-guard) that the scanner tests
+  // run (test/scanners/): no Rust build in CI.
+  // The EC2 SDK is provided by the Lambda runtime (not bundled): a devDependency for the accepter handler's types, its
+  // tests and the emulator deploy, which runs the handler with node.
+  devDeps: [
+    'fast-check@^4', 'aws-cdk@2.1148.1', 'cdk-nag@2.38.2', '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    '@aws-sdk/client-ec2@^3', 'aws-sdk-client-mock@^4',
+  ],
 
   jestOptions: {
     // By default projen runs jest with --updateSnapshot, which makes snapshot tests unable to fail.

@@ -45,5 +45,8 @@ fi
 if [ -f test/deploy/run.sh ]; then
   stage "deploy on the local AWS emulator, cfn-lint" bash test/deploy/run.sh
 fi
+if [ -f test/terraform/run.sh ]; then
+  stage "migration off the Terraform module and parity (Terraform CLI on the emulator)" bash test/terraform/run.sh
+fi
 
 node scripts/junit-summary.js test-reports

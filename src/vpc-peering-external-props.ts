@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ExpectedRequester } from './peering-connection-accepter';
 import { SaasPeeringPreset } from './saas-peering-preset';
+import { SecurityGroupCheck } from './security-group-check';
 
 /**
  * Properties of a `VpcPeeringExternal`.
@@ -109,6 +110,19 @@ export interface VpcPeeringExternalProps {
   readonly denyNetworkAcls?: ec2.INetworkAcl[];
 
   /**
+   * Whether every other Network ACL of the VPC that the app knows gets the deny rules too: the VPC's default NACL (of a
+   * VPC made in this app) and every `NetworkAcl` made in the VPC, whatever subnets they hold. The Terraform module's
+   * habit of passing `all_network_acl_ids`, as a switch: the public and data tiers are closed to the external VPC
+   * without listing their NACLs.
+   *
+   * The default NACL of an imported VPC is not known to the app: pass it in `denyNetworkAcls`
+   * (`ec2.NetworkAcl.fromNetworkAclId(this, 'DefaultAcl', 'acl-…')`).
+   *
+   * @default false
+   */
+  readonly denyOtherNetworkAcls?: boolean;
+
+  /**
    * Whether to deny all other traffic to and from the external VPC.
    *
    * With `false` only the allow rules are created, and whatever other rules the NACLs hold decide the rest (the
@@ -127,34 +141,60 @@ export interface VpcPeeringExternalProps {
   readonly allowPathMtuDiscovery?: boolean;
 
   /**
-   * The lowest rule number this construct may use.
+   * The lowest rule number this construct may use: gives it a band of its own, `[firstRuleNumber, lastRuleNumber]`.
    *
-   * Every entry the construct creates is numbered in `[firstRuleNumber, lastRuleNumber]`: the allow rules from the
-   * bottom of the band up, the deny rules from the top down. Keep the band below any broad allow rule of the NACLs
-   * (the default NACL allows everything at rule 100), or the deny rules are dead.
+   * Without a band (neither `firstRuleNumber` nor `lastRuleNumber`), the construct shares the numbers 50-99 of each NACL
+   * with the other `VpcPeeringExternal` constructs of the app that have no band either, and with the rules the NACL
+   * already holds: its numbers are chosen when the app is synthesized, each construct's allows before every deny, all
+   * below the default NACL's allow-all at 100. Constructs in different stacks that share a NACL need bands of their
+   * own (synth says which). In a band, the allow rules count up from the bottom and the deny rules down from the top.
+   * Keep a band below any broad allow rule of the NACLs (the default NACL allows everything at rule 100), or the deny
+   * rules are dead.
    *
-   * @default 50
+   * @default - numbered automatically in 50-99 (see above); 50 when only `lastRuleNumber` is given
    */
   readonly firstRuleNumber?: number;
 
   /**
-   * The highest rule number this construct may use.
+   * The highest rule number this construct may use (see `firstRuleNumber`).
    *
-   * @default 99
+   * @default - numbered automatically in 50-99; 99 when only `firstRuleNumber` is given
    */
   readonly lastRuleNumber?: number;
 
   /**
    * The number of rules a Network ACL may hold per direction and address family: the AWS quota.
    *
-   * The default quota is 20 and can be raised to at most 40. The construct counts its own rules plus those the NACL
-   * already holds that it can see (the default NACL's allow-all, other entries in this app) and fails at synth time
-   * when they do not fit.
+   * The default quota is 20 and can be raised to at most 40. The construct counts the rules of every
+   * `VpcPeeringExternal` on the NACL plus those the NACL already holds that it can see (the implicit deny, the default
+   * NACL's allow-all, other entries in this app, `existingNetworkAclRules`) and fails at synth time when they do not
+   * fit. Constructs sharing a NACL are held to the largest value any of them gives.
    *
    * @default 20
    * @see https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-nacls
    */
   readonly maxRulesPerNetworkAcl?: number;
+
+  /**
+   * Rules that NACLs the app does not create already hold (an imported default NACL's allow-all at 100, a catch-all of
+   * yours), so that the construct numbers its rules around them and counts them towards the quota.
+   *
+   * For an imported VPC's default NACL: `{ networkAcl, ruleNumbers: [100], ipv6RuleNumbers: [101] }` (101 only when the
+   * VPC has IPv6). The NACLs of a VPC made in this app, and every entry the app declares, are known without this.
+   *
+   * @default - imported NACLs are assumed to hold no rule below 100
+   */
+  readonly existingNetworkAclRules?: ExistingNetworkAclRules[];
+
+  /**
+   * What to do about security group rules of the VPC that let the external VPC in: a rule whose CIDR block contains or
+   * overlaps an external block (`0.0.0.0/0`, `::/0`, `10.0.0.0/8` for a `10.200.0.0/16` peer) on ports the Network
+   * ACLs leave open to the peer. Inline rules and `AWS::EC2::SecurityGroupIngress` resources of every stack of the app
+   * are checked; security groups the app does not define (imported) cannot be seen.
+   *
+   * @default SecurityGroupCheck.WARN
+   */
+  readonly securityGroupCheck?: SecurityGroupCheck;
 
   /**
    * The documented traffic of SaaS vendors, for example `SaasPeeringPreset.mongoDbAtlas()`.
@@ -205,4 +245,26 @@ export interface VpcPeeringExternalProps {
    * @see https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html
    */
   readonly allowDnsResolutionFromRemoteVpc?: boolean;
+}
+
+/**
+ * Rules that a NACL the app imports already holds, in both directions.
+ */
+export interface ExistingNetworkAclRules {
+  /** The NACL. */
+  readonly networkAcl: ec2.INetworkAcl;
+
+  /**
+   * The rule numbers of its IPv4 rules (and rules whose family you do not know), in both directions.
+   *
+   * @default - none
+   */
+  readonly ruleNumbers?: number[];
+
+  /**
+   * The rule numbers of its IPv6 rules, in both directions.
+   *
+   * @default - none
+   */
+  readonly ipv6RuleNumbers?: number[];
 }

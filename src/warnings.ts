@@ -10,10 +10,35 @@ export class PeeringWarnings {
   public static readonly SHADOWED_BY_LOWER_RULE = 'cdk-vpc-peering-external:shadowedByLowerRule';
 
   /**
-   * A security group of the VPC lets 0.0.0.0/0 or ::/0 in on ports the NACLs leave open to the external VPC:
-   * "anywhere" now includes the third party.
+   * A security group rule of the VPC lets in a CIDR block that contains or overlaps an external CIDR block
+   * (`0.0.0.0/0`, `::/0`, `10.0.0.0/8` for a `10.200.0.0/16` peer) on ports the NACLs leave open to the external VPC:
+   * the third party is let in. `securityGroupCheck` chooses warn, error or off.
    */
   public static readonly SECURITY_GROUP_OPEN_TO_ANYWHERE = 'cdk-vpc-peering-external:securityGroupOpenToAnywhere';
+
+  /**
+   * The construct numbers rules at or above 100 in a NACL the app imports: if it is a VPC's default NACL, its
+   * allow-all rule 100 decides all traffic first (and rule 100 itself fails the deploy); declare the rules the NACL
+   * holds with `existingNetworkAclRules` and keep the band below them.
+   */
+  public static readonly RULES_AT_OR_ABOVE_100_ON_IMPORTED_NACL = 'cdk-vpc-peering-external:rulesAtOrAbove100OnImportedNetworkAcl';
+
+  /**
+   * A reply range makes a direction allow more than the traffic listed for it: with `allowOutbound: [tcp 5432]` and
+   * `allowInbound: [tcp 8443]` the replies to inbound make egress tcp 1024-65535 (the subnets may open any port from
+   * 1024 up in the external VPC) and the replies to outbound make ingress tcp 1024-65535 (the external VPC may start
+   * connections to any port from 1024 up in your subnets). Network ACLs are stateless and match destination ports
+   * only, so they cannot tell a reply from a new connection; narrow `ephemeralPortRange` (`EphemeralPorts.LINUX`) and
+   * rely on security groups. A direction with nothing listed (ingress with only `allowOutbound`) carries just the
+   * replies the user asked for and is not reported.
+   */
+  public static readonly BROADER_THAN_ASKED = 'cdk-vpc-peering-external:broaderThanAsked';
+
+  /**
+   * A route table that gets the routes to the external VPC also serves subnets outside the selection (the main route
+   * table a `Vpc.fromLookup` fills in, a table shared by hand): those subnets are routed to the peer too.
+   */
+  public static readonly ROUTE_TABLE_SHARED_WITH_OTHER_SUBNETS = 'cdk-vpc-peering-external:routeTableSharedWithOtherSubnets';
 
   /** `denyNetworkAcls` is given with `blanketDeny: false`, so those NACLs get no rule at all. */
   public static readonly DENY_NETWORK_ACLS_WITHOUT_DENY = 'cdk-vpc-peering-external:denyNetworkAclsWithoutDeny';

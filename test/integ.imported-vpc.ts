@@ -6,6 +6,7 @@ import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { VpcPeeringExternal } from '../src';
+import { explainStandInAllowAll } from './support/stand-in-allow-all';
 
 const app = new App();
 
@@ -18,7 +19,7 @@ const acls = ['Public', 'Private'].map(tier => {
     subnetSelection: { subnetType: tier === 'Public' ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
   });
   for (const direction of [ec2.TrafficDirection.INGRESS, ec2.TrafficDirection.EGRESS]) {
-    acl.addEntry(`AllowAll${direction}`, { ruleNumber: 100, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction });
+    explainStandInAllowAll(acl.addEntry(`AllowAll${direction}`, { ruleNumber: 100, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction }));
   }
   return acl;
 });

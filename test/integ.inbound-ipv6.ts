@@ -6,6 +6,7 @@ import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { VpcPeeringExternal } from '../src';
+import { explainStandInAllowAll } from './support/stand-in-allow-all';
 
 const app = new App();
 const stack = new Stack(app, 'VpcPeeringExternalInboundIpv6');
@@ -15,8 +16,8 @@ const vpc = new ec2.Vpc(stack, 'Vpc', {
 });
 const appAcl = new ec2.NetworkAcl(stack, 'AppAcl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
 for (const direction of [ec2.TrafficDirection.INGRESS, ec2.TrafficDirection.EGRESS]) {
-  appAcl.addEntry(`AllowAll${direction}`, { ruleNumber: 100, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction });
-  appAcl.addEntry(`AllowAllIpv6${direction}`, { ruleNumber: 101, cidr: ec2.AclCidr.anyIpv6(), traffic: ec2.AclTraffic.allTraffic(), direction });
+  explainStandInAllowAll(appAcl.addEntry(`AllowAll${direction}`, { ruleNumber: 100, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction }));
+  explainStandInAllowAll(appAcl.addEntry(`AllowAllIpv6${direction}`, { ruleNumber: 101, cidr: ec2.AclCidr.anyIpv6(), traffic: ec2.AclTraffic.allTraffic(), direction }));
 }
 
 const saas = new ec2.Vpc(stack, 'SaasVpc', {

@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import { evaluate, NaclRule, Packet } from './support/nacl-evaluator';
-import { ExternalCidr, PlanInput, PlannedEntry, planNetworkAclEntries, planRoutes, quotaViolations } from '../src/private/peering-plan';
+import { ExternalCidr, NaclFacts, planApp, PlanInput, PlannedEntry, planNetworkAclEntries, planRoutes } from '../src/private/peering-plan';
 import { mergeTraffic, Protocol, Traffic } from '../src/private/traffic';
 
 const TCP = Protocol.TCP;
@@ -84,11 +84,20 @@ describe('planNetworkAclEntries', () => {
 
   test('the quota counts per NACL, direction and family, with what the NACL already holds', () => {
     const allowOutbound = [1, 3, 5].map(p => ({ protocol: TCP, portRange: { from: p, to: p }, reasons: [] }));
-    const entries = planNetworkAclEntries(input({ allowOutbound }));
-    // egress: 3 allows + 1 deny = 4; ingress: reply + PMTU + deny = 3.
-    expect(quotaViolations(entries, () => ({ ipv4: 0, ipv6: 0 }), 4, a => a)).toEqual([]);
-    expect(quotaViolations(entries, () => ({ ipv4: 1, ipv6: 0 }), 4, a => a)).toHaveLength(1);
-    expect(quotaViolations(entries, () => ({ ipv4: 0, ipv6: 5 }), 4, a => a)).toEqual([]);
+    // egress: 3 allows + 1 deny + the implicit deny = 5; ingress: reply + PMTU + deny + implicit deny = 4.
+    const vendor = { ...input({ allowOutbound }), id: 'V', stack: 'S', maxRules: 5, routeTables: [], orderKey: '' };
+    const held = (families: Array<'ipv4' | 'ipv6'>) => new Map([['acl-a', {
+      key: 'acl-a',
+      name: 'acl-a',
+      isVpcDefault: false,
+      imported: true,
+      held: [{ egress: true, ruleNumber: 200, families, what: 'a rule' }],
+    }]]);
+    const quotaErrors = (facts: Map<string, NaclFacts>) => planApp([vendor], facts).findings.filter(f => f.level === 'error');
+    expect(quotaErrors(new Map())).toEqual([]);
+    expect(quotaErrors(held(['ipv4'])).map(f => f.message)).toEqual([expect.stringMatching(
+      /^Network ACL acl-a would hold 6 IPv4 egress rules \(4 from V, 1 already there, and the implicit deny rule\), over maxRulesPerNetworkAcl 5/)]);
+    expect(quotaErrors(held(['ipv6']))).toEqual([]);
   });
 });
 
@@ -109,14 +118,6 @@ interface Scenario {
   ephemeral: { from: number; to: number };
   pmtu: boolean;
 }
-interface TestPacket {
-  direction: 'ingress' | 'egress';
-  protocol: number;
-  port: number;
-  icmp: number[];
-  remote: string;
-}
-
 const scenario: fc.Arbitrary<Scenario> = fc.record({
   outbound: fc.array(traffic, { maxLength: 5 }),
   inbound: fc.array(traffic, { maxLength: 4 }),
@@ -127,33 +128,6 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
 
 function cidrsOf(count: number): ExternalCidr[] {
   return Array.from({ length: count }, (_, i) => ({ cidr: `10.${200 + i}.0.0/16`, family: 'ipv4' as const }));
-}
-
-const packet: fc.Arbitrary<TestPacket> = fc.record({
-  direction: fc.constantFrom<'ingress' | 'egress'>('ingress', 'egress'),
-  protocol: fc.constantFrom(TCP, UDP, Protocol.ICMP),
-  port: fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(0, 443, 1023, 1024, 65535)),
-  icmp: fc.constantFrom([3, 4], [3, 1], [8, 0], [0, 0]),
-  remote: fc.oneof(
-    fc.tuple(fc.integer({ min: 198, max: 204 }), fc.integer({ min: 0, max: 255 })).map(([b, c]) => `10.${b}.${c}.7`),
-    fc.constantFrom('8.8.8.8', '10.0.0.5'),
-  ),
-});
-
-/** The intended decision, from the definition of the policy (not from the plan). */
-function intended(s: Scenario, p: TestPacket, cidrs: ExternalCidr[]): 'allow' | 'deny' {
-  const second = Number(p.remote.split('.')[1]);
-  const external = p.remote.startsWith('10.') && cidrs.some(c => c.cidr === `10.${second}.0.0/16`);
-  if (!external) {
-    return 'allow'; // the default NACL's allow-all at 100 decides: unchanged
-  }
-  if (p.protocol === Protocol.ICMP) {
-    return p.direction === 'ingress' && s.pmtu && p.icmp[0] === 3 && p.icmp[1] === 4 ? 'allow' : 'deny';
-  }
-  const covers = (list: Traffic[]) => list.some(t => t.protocol === p.protocol && t.portRange!.from <= p.port && p.port <= t.portRange!.to);
-  const [opened, answered] = p.direction === 'egress' ? [s.outbound, s.inbound] : [s.inbound, s.outbound];
-  const reply = answered.some(t => t.protocol === p.protocol) && s.ephemeral.from <= p.port && p.port <= s.ephemeral.to;
-  return covers(opened) || reply ? 'allow' : 'deny';
 }
 
 /** The fewest entries for a set of port ranges: the number of maximal runs of allowed ports, per protocol. */
@@ -173,23 +147,7 @@ function minimalCount(ranges: Array<{ protocol: number; from: number; to: number
   return count;
 }
 
-describe('property: the plan, evaluated as AWS does, allows exactly the intended traffic', () => {
-  test('random services, ranges, CIDR counts and ephemeral ranges; random packets', () => {
-    fc.assert(fc.property(scenario, fc.array(packet, { minLength: 20, maxLength: 20 }), (s, packets) => {
-      const cidrs = cidrsOf(s.cidrCount);
-      const entries = planNetworkAclEntries(input({
-        externalCidrs: cidrs, allowOutbound: s.outbound, allowInbound: s.inbound, ephemeralPortRange: s.ephemeral, allowPathMtuDiscovery: s.pmtu,
-      }));
-      const rules = entries.map(toRule);
-      for (const p of packets) {
-        const pkt: Packet = p.protocol === Protocol.ICMP
-          ? { direction: p.direction, protocol: p.protocol, icmpType: p.icmp[0], icmpCode: p.icmp[1], remote: p.remote }
-          : { direction: p.direction, protocol: p.protocol, port: p.port, remote: p.remote };
-        expect(evaluate(rules, pkt, { defaultNaclRules: true }).decision).toBe(intended(s, p, cidrs));
-      }
-    }), { numRuns: 300 });
-  });
-
+describe('property: the plan uses each slot once, stays in the band, and needs the fewest entries', () => {
   test('no two entries share a (NACL, direction, number); all are in the band; the count is minimal', () => {
     fc.assert(fc.property(scenario, fc.integer({ min: 1, max: 3 }), (s, aclCount) => {
       const cidrs = cidrsOf(s.cidrCount);
@@ -257,29 +215,49 @@ function toTraffic(s: Spec): Traffic {
   return { protocol: s.protocol, icmp: { type: s.type!, code: s.code! }, reasons: ['r'] };
 }
 
-interface AnyPacket { direction: 'ingress' | 'egress'; kind: 'tcp' | 'udp' | 'icmp'; port: number; type: number; code: number; v6: boolean; inside: boolean }
+interface AnyPacket {
+  direction: 'ingress' | 'egress';
+  kind: 'tcp' | 'udp' | 'icmp';
+  port: number;
+  type: number;
+  code: number;
+  v6: boolean;
+  /** Which external block (IPv4: 0-2, all in the same IPv6 block) the remote is in, or -1 for an address outside them. */
+  block: number;
+}
 
 const anyPacket: fc.Arbitrary<AnyPacket> = fc.record({
   direction: fc.constantFrom<'ingress' | 'egress'>('ingress', 'egress'),
   kind: fc.constantFrom<'tcp' | 'udp' | 'icmp'>('tcp', 'udp', 'icmp'),
-  port: fc.oneof(fc.integer({ min: 0, max: 2600 }), fc.constantFrom(1024, 40000, 65535)),
+  port: fc.oneof(fc.integer({ min: 0, max: 2600 }), fc.integer({ min: 0, max: 65535 }), fc.constantFrom(1023, 1024, 32768, 49152, 60999, 65535)),
   type: fc.constantFrom(0, 2, 3, 8, 128, 129),
   code: fc.constantFrom(0, 4),
   v6: fc.boolean(),
-  inside: fc.boolean(),
+  block: fc.integer({ min: -1, max: 2 }),
 });
 
-/** The intended decision for any packet, from the definition of the policy. */
-function intendedAny(outbound: Spec[], inbound: Spec[], pmtu: boolean, p: AnyPacket): 'allow' | 'deny' {
-  if (!p.inside) {
-    return 'allow'; // not the external VPC: the default NACL's allow-all decides
-  }
+/** One vendor's policy for the oracle. */
+interface Policy { outbound: Spec[]; inbound: Spec[]; pmtu: boolean; ephemeral: { from: number; to: number } }
+
+const policy: fc.Arbitrary<Policy> = fc.record({
+  outbound: fc.array(anyTraffic, { maxLength: 4 }),
+  inbound: fc.array(anyTraffic, { maxLength: 3 }),
+  pmtu: fc.boolean(),
+  ephemeral: ephemeral,
+}).filter(p => p.outbound.length + p.inbound.length > 0);
+
+/**
+ * The oracle: the intended decision for a packet to or from the external VPC, from the definition of the policy (not
+ * from the plan). Traffic of other addresses is left to the default NACL's allow-all.
+ */
+function intendedAny(policyOf: Policy, p: AnyPacket): 'allow' | 'deny' {
+  const { outbound, inbound, pmtu, ephemeral: eph } = policyOf;
   const protocol = p.kind === 'tcp' ? TCP : p.kind === 'udp' ? UDP : p.v6 ? Protocol.ICMPV6 : Protocol.ICMP;
   const icmpMatches = (s: Spec, type: number, code: number) =>
     s.protocol === protocol && (s.type === -1 || (s.type === type && (s.code === -1 || s.code === code)));
   const covers = (s: Spec) => s.protocol === Protocol.ALL ||
     (p.kind !== 'icmp' ? s.protocol === protocol && s.from! <= p.port && p.port <= s.to! : icmpMatches(s, p.type, p.code));
-  const inEphemeral = 1024 <= p.port && p.port <= 65535;
+  const inEphemeral = eph.from <= p.port && p.port <= eph.to;
   const answers = (s: Spec) => {
     if (p.kind !== 'icmp') {
       return (s.protocol === Protocol.ALL || s.protocol === protocol) && inEphemeral;
@@ -299,28 +277,61 @@ function intendedAny(outbound: Spec[], inbound: Spec[], pmtu: boolean, p: AnyPac
   return opened.some(covers) || answered.some(answers) || pathMtu ? 'allow' : 'deny';
 }
 
-describe('property: every protocol and both address families', () => {
-  test('random tcp/udp/icmp/icmpv6/all traffic both ways, IPv4 and IPv6 blocks; random packets', () => {
-    fc.assert(fc.property(
-      fc.array(anyTraffic, { maxLength: 4 }), fc.array(anyTraffic, { maxLength: 3 }), fc.boolean(),
-      fc.array(anyPacket, { minLength: 30, maxLength: 30 }),
-      (outbound, inbound, pmtu, packets) => {
-        fc.pre(outbound.length + inbound.length > 0);
-        const entries = planNetworkAclEntries(input({
-          externalCidrs: [{ cidr: '10.200.0.0/16', family: 'ipv4' }, { cidr: '2600:1f18:abcd::/56', family: 'ipv6' }],
-          allowOutbound: outbound.map(toTraffic),
-          allowInbound: inbound.map(toTraffic),
-          allowPathMtuDiscovery: pmtu,
-        }));
-        const rules = entries.map(toRule);
-        for (const p of packets) {
-          const remote = p.v6 ? (p.inside ? '2600:1f18:abcd:7::9' : '2600:1f18:abce::9') : (p.inside ? '10.200.3.4' : '10.201.3.4');
-          const protocol = p.kind === 'tcp' ? TCP : p.kind === 'udp' ? UDP : p.v6 ? Protocol.ICMPV6 : Protocol.ICMP;
-          const pkt: Packet = p.kind === 'icmp'
-            ? { direction: p.direction, protocol, icmpType: p.type, icmpCode: p.code, remote }
-            : { direction: p.direction, protocol, port: p.port, remote };
-          expect([p, evaluate(rules, pkt, { defaultNaclRules: true }).decision]).toEqual([p, intendedAny(outbound, inbound, pmtu, p)]);
-        }
-      }), { numRuns: 300 });
+function toPacket(p: AnyPacket, remote: string): Packet {
+  const protocol = p.kind === 'tcp' ? TCP : p.kind === 'udp' ? UDP : p.v6 ? Protocol.ICMPV6 : Protocol.ICMP;
+  return p.kind === 'icmp'
+    ? { direction: p.direction, protocol, icmpType: p.type, icmpCode: p.code, remote }
+    : { direction: p.direction, protocol, port: p.port, remote };
+}
+
+const toInput = (pol: Policy, externalCidrs: ExternalCidr[]) => input({
+  externalCidrs,
+  allowOutbound: pol.outbound.map(toTraffic),
+  allowInbound: pol.inbound.map(toTraffic),
+  allowPathMtuDiscovery: pol.pmtu,
+  ephemeralPortRange: pol.ephemeral,
+});
+
+describe('property: the plan, evaluated as AWS does, allows exactly the intended traffic', () => {
+  test('one vendor: every protocol both ways, 1-3 IPv4 blocks and an IPv6 block, any ephemeral range; random packets', () => {
+    const packets30 = fc.array(anyPacket, { minLength: 30, maxLength: 30 });
+    fc.assert(fc.property(policy, fc.integer({ min: 1, max: 3 }), packets30, (pol, cidrCount, packets) => {
+      const cidrs = [...cidrsOf(cidrCount), { cidr: '2600:1f18:abcd::/56', family: 'ipv6' as const }];
+      const rules = planNetworkAclEntries(toInput(pol, cidrs)).map(toRule);
+      for (const p of packets) {
+        const inside = p.block >= 0 && (p.v6 || p.block < cidrCount);
+        const remote = p.v6 ? (p.block >= 0 ? '2600:1f18:abcd:7::9' : '2600:1f18:abce::9') : `10.${p.block >= 0 ? 200 + p.block : 199}.3.4`;
+        const expected = inside ? intendedAny(pol, p) : 'allow';
+        expect([p, evaluate(rules, toPacket(p, remote), { defaultNaclRules: true }).decision]).toEqual([p, expected]);
+      }
+    }), { numRuns: 300 });
+  });
+
+  test('several vendors on one NACL, numbered automatically: each gets exactly its own policy', () => {
+    const packets30 = fc.array(anyPacket, { minLength: 30, maxLength: 30 });
+    fc.assert(fc.property(fc.array(policy, { minLength: 1, maxLength: 3 }), packets30, (policies, packets) => {
+      const vendors = policies.map((pol, i) => ({
+        ...toInput(pol, [{ cidr: `10.${200 + i}.0.0/16`, family: 'ipv4' as const }]),
+        id: `V${i}`,
+        stack: 'S',
+        maxRules: 40,
+        routeTables: [],
+        orderKey: `${2 - i}`,
+      }));
+      const plan = planApp(vendors, new Map());
+      // The only findings such vendors can cause are more rules than the shared band or the quota holds.
+      expect(plan.findings.filter(f => !/free (ingress|egress) rule numbers|over maxRulesPerNetworkAcl/.test(f.message))).toEqual([]);
+      fc.pre(plan.findings.length === 0);
+      const rules = plan.entries.flat().map(toRule);
+      const slots = plan.entries.flat().map(e => `${e.acl}/${e.egress}/${e.ruleNumber}`);
+      expect(new Set(slots).size).toBe(slots.length);
+      expect(plan.entries.flat().every(e => e.ruleNumber >= 50 && e.ruleNumber <= 99)).toBe(true);
+      for (const p of packets.filter(x => !x.v6 || x.kind !== 'icmp')) {
+        const remote = `10.${p.block >= 0 ? 200 + p.block : 199}.3.4`;
+        const owner = p.block >= 0 && p.block < policies.length ? policies[p.block] : undefined;
+        const expected = owner ? intendedAny(owner, { ...p, v6: false }) : 'allow';
+        expect([p, evaluate(rules, toPacket({ ...p, v6: false }, remote), { defaultNaclRules: true }).decision]).toEqual([p, expected]);
+      }
+    }), { numRuns: 200 });
   });
 });

@@ -1,9 +1,10 @@
-import { CfnParameter, Fn, Token } from 'aws-cdk-lib';
+import { CfnParameter, Fn } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE, importedVpcStack, newVpcStack, Overrides, resourcesOfType, synthImported, synthNewVpc } from './fixtures';
 import { VpcPeeringExternal } from '../src';
 import { recordTemplate } from './support/record-template';
+import { synthErrors } from './support/synth-errors';
 
 describe('bad input is refused at synth time with a message that names the prop, shows the value and says the fix', () => {
   test.each<[string, Overrides, string]>([
@@ -25,8 +26,6 @@ describe('bad input is refused at synth time with a message that names the prop,
       "externalCidrBlocks[1] '10.200.0.0/16' is listed twice (also externalCidrBlocks[0]): list each CIDR block once"],
     ['overlapping external CIDRs', { externalCidrBlocks: ['10.200.0.0/16', '10.200.8.0/24'] },
       "externalCidrBlocks[1] '10.200.8.0/24' overlaps externalCidrBlocks[0] '10.200.0.0/16': the CIDR blocks of one VPC never overlap, so one of them is wrong; list each block of the external VPC exactly as it is"],
-    ['external CIDR overlapping the VPC', { externalCidrBlocks: ['10.0.128.0/17'] },
-      "externalCidrBlocks[0] '10.0.128.0/17' overlaps the VPC's CIDR block 10.0.0.0/16: AWS cannot peer VPCs whose CIDR blocks overlap; check the CIDR blocks of the external VPC"],
     ['leading zero in an octet', { externalCidrBlocks: ['010.200.0.0/16'] },
       "externalCidrBlocks[0] '010.200.0.0/16' is not a valid IPv4 CIDR block (octet '010' has a leading zero, which some tools read as octal: write 10)"],
     ['leading zero in the prefix', { externalCidrBlocks: ['10.200.0.0/016'] },
@@ -35,12 +34,8 @@ describe('bad input is refused at synth time with a message that names the prop,
       "externalCidrBlocks[0] '0.0.0.0/0' is not a valid IPv4 CIDR block (/0 is wider than any VPC: a VPC's IPv4 blocks are /16 or narrower, so list the external VPC's blocks one by one)"],
     ['wider than a VPC', { externalCidrBlocks: ['10.200.0.0/15'] },
       "externalCidrBlocks[0] '10.200.0.0/15' is not a valid IPv4 CIDR block (/15 is wider than any VPC: a VPC's IPv4 blocks are /16 or narrower, so list the external VPC's blocks one by one)"],
-    ['the same block spelled twice', { externalCidrBlocks: ['10.200.0.0/16', '10.200.0.0/16'.replace('/16', '/16')] },
-      "externalCidrBlocks[1] '10.200.0.0/16' is listed twice (also externalCidrBlocks[0]): list each CIDR block once"],
     ['an empty networkAcls list', { networkAcls: [] },
       'networkAcls is empty, so the peering would be routed with no Network ACL rule at all: leave networkAcls out to use the NACLs of the selected subnets, or list the NACLs that get the allow and deny rules'],
-    ['no subnet of the selected type', { subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } },
-      "subnets { subnetType: Isolated } selects no subnet of the VPC Test/Vpc (There are no 'Isolated' subnet groups in this VPC. Available types: Deprecated_Private_NAT,Private,Deprecated_Private,Public): select the private app subnets, e.g. subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } or { subnetGroupName: 'App' }"],
     ['empty pcx id', { vpcPeeringConnectionId: '' },
       "vpcPeeringConnectionId is empty: pass the id ('pcx-…') of the peering connection you accepted"],
     ['not a pcx id', { vpcPeeringConnectionId: 'vpc-0123456789abcdef0' },
@@ -67,45 +62,69 @@ describe('bad input is refused at synth time with a message that names the prop,
       'maxRulesPerNetworkAcl 41 is not a possible quota: AWS allows 20 rules per Network ACL, direction and address family by default, and at most 40 after a quota increase'],
     ['band too small', { firstRuleNumber: 90, lastRuleNumber: 91 },
       'firstRuleNumber 90 to lastRuleNumber 91 holds 2 rule numbers, but 3 ingress entries are needed in one Network ACL (2 allow, 1 deny): widen the band, allow fewer port ranges or use fewer CIDR blocks'],
-    ['band behind the default NACL allow-all', { firstRuleNumber: 90, lastRuleNumber: 120 },
-      "lastRuleNumber 120 puts rules at or above 100 in the VPC's default Network ACL, whose allow-all rule 100 holds that number and decides all traffic first: those rules would never apply (and 100 itself would fail the deploy). Keep lastRuleNumber at 99 or below"],
-    ['band on the default NACL allow-all without deny', { firstRuleNumber: 100, lastRuleNumber: 120, blanketDeny: false },
-      "lastRuleNumber 120 puts rules at or above 100 in the VPC's default Network ACL, whose allow-all rule 100 holds that number and decides all traffic first: those rules would never apply (and 100 itself would fail the deploy). Keep lastRuleNumber at 99 or below"],
-    ['IPv6 blocks for an IPv4-only VPC', { externalIpv6CidrBlocks: ['2600:1f18:abcd::/56'] },
-      'externalIpv6CidrBlocks is given, but the VPC Test/Vpc has no IPv6 CIDR block, so IPv6 traffic cannot flow over the peering: create the VPC with ipProtocol: ec2.IpProtocol.DUAL_STACK, or leave externalIpv6CidrBlocks out'],
   ])('%s', (_, overrides, message) => {
     expect(() => synthNewVpc(overrides)).toThrow(new Error(message));
+  });
+});
+
+/** Synthesizes a new-VPC stack with the construct and returns the validation errors. */
+function newVpcErrors(overrides: Overrides): string[] {
+  const { stack, vpc } = newVpcStack();
+  new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, ...overrides });
+  return synthErrors(stack);
+}
+
+const BEHIND_100 = "[Test/Peering] lastRuleNumber 120 puts rules at or above 100 in the VPC's default Network ACL " +
+  'Vpc8378EB38.DefaultNetworkAcl, whose allow-all rule 100 holds that number and decides all traffic first: those rules ' +
+  'would never apply (and 100 itself would fail the deploy). Keep lastRuleNumber at 99 or below';
+
+describe('input that only the complete app shows wrong fails synth, each problem once, on the construct, all together', () => {
+  test.each<[string, Overrides, string[]]>([
+    ['external CIDR overlapping the VPC', { externalCidrBlocks: ['10.0.128.0/17'] },
+      ["[Test/Peering] externalCidrBlocks[0] '10.0.128.0/17' overlaps the VPC's CIDR block 10.0.0.0/16: AWS cannot peer VPCs whose CIDR blocks overlap; check the CIDR blocks of the external VPC"]],
+    ['no subnet of the selected type: says what the VPC has', { subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } },
+      ["[Test/Peering] subnets { subnetType: Isolated } selects no subnet of the VPC Test/Vpc (There are no 'Isolated' subnet groups in this VPC. Available types: Deprecated_Private_NAT,Private,Deprecated_Private,Public). " +
+       "The VPC has 2 PRIVATE_WITH_EGRESS (group 'Private'), 2 PUBLIC (group 'Public') subnets: select the private app subnets, e.g. subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } or { subnetGroupName: 'Private' } or { subnetType: ec2.SubnetType.PUBLIC } or { subnetGroupName: 'Public' }"]],
+    ['band behind the default NACL allow-all', { firstRuleNumber: 90, lastRuleNumber: 120 }, [BEHIND_100]],
+    ['band on the default NACL allow-all without deny', { firstRuleNumber: 100, lastRuleNumber: 120, blanketDeny: false }, [BEHIND_100]],
+    ['IPv6 blocks for an IPv4-only VPC', { externalIpv6CidrBlocks: ['2600:1f18:abcd::/56'] },
+      ['[Test/Peering] externalIpv6CidrBlocks is given, but the VPC Test/Vpc has no IPv6 CIDR block, so IPv6 traffic cannot flow over the peering: create the VPC with ipProtocol: ec2.IpProtocol.DUAL_STACK (or give it an ec2.CfnVPCCidrBlock with amazonProvidedIpv6CidrBlock), or leave externalIpv6CidrBlocks out']],
+  ])('%s', (_, overrides, errors) => {
+    expect(newVpcErrors(overrides)).toEqual(errors);
   });
 
   test('more rules than the quota, counting the default NACL allow-all rule and the implicit deny', () => {
     // Egress: 18 allows + 1 deny = 19, plus the allow-all at 100 and the implicit deny = 21 > 20.
     const allowOutbound = Array.from({ length: 18 }, (_, i) => ec2.AclTraffic.tcpPort(1000 + 2 * i));
-    expect(() => synthNewVpc({ allowOutbound })).toThrow(new Error(
-      'Network ACL Vpc8378EB38.DefaultNetworkAcl would hold 21 IPv4 egress rules (19 from this construct, 2 already there, the implicit deny rule included), ' +
-      'over maxRulesPerNetworkAcl 20: allow fewer port ranges, use fewer CIDR blocks, or raise the quota "Rules per network ACL" ' +
-      '(at most 40) and set maxRulesPerNetworkAcl to it',
-    ));
+    expect(newVpcErrors({ allowOutbound })).toEqual([
+      '[Test/Peering] Network ACL Vpc8378EB38.DefaultNetworkAcl would hold 21 IPv4 egress rules (19 from Test/Peering, 1 already there, and the implicit deny rule), ' +
+      'over maxRulesPerNetworkAcl 20: merge ports into ranges or allow fewer, use fewer CIDR blocks, raise the quota "Rules per network ACL" ' +
+      "(at most 40) and set maxRulesPerNetworkAcl to it, or put the vendors' subnets on separate Network ACLs",
+    ]);
     // The same fits once the quota is raised.
-    expect(() => synthNewVpc({ allowOutbound, maxRulesPerNetworkAcl: 25 })).not.toThrow();
+    expect(newVpcErrors({ allowOutbound, maxRulesPerNetworkAcl: 25 })).toEqual([]);
   });
 
-  test('imported subnets without networkAcls: the error names networkAcls', () => {
-    const { stack, vpc } = importedVpcStack();
-    expect(() => new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE })).toThrow(new Error(
-      "networkAcls is required: subnet 'subnet-0aaaaaaaaaaaaaaa1' (Test/Vpc/PrivateSubnet1) is imported, and imported subnets carry no Network ACL. " +
-      "Pass the NACLs of the selected subnets, e.g. networkAcls: [ec2.NetworkAcl.fromNetworkAclId(this, 'AppAcl', 'acl-0123456789abcdef0')]",
-    ));
-  });
-
-  test('a selected subnet without a route table id: the error names the subnet and the fix', () => {
-    const { stack, acl } = importedVpcStack();
+  test('an imported VPC with several problems reports them all in one synth', () => {
+    const { stack } = importedVpcStack();
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'NoRtb', {
       vpcId: 'vpc-1', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa9'],
     });
-    expect(() => new VpcPeeringExternal(stack, 'Peering', { vpc, networkAcls: [acl], ...BASE })).toThrow(new Error(
-      "subnets: subnet 'subnet-0aaaaaaaaaaaaaaa9' (Test/NoRtb/PrivateSubnet1) has no route table id, so no route to the external VPC can be added for it. " +
-      'Import the subnet with its route table: ec2.Vpc.fromVpcAttributes({ ..., privateSubnetRouteTableIds }) or ec2.Subnet.fromSubnetAttributes({ subnetId, routeTableId })',
-    ));
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    expect(synthErrors(stack)).toEqual([
+      "[Test/Peering] subnets: subnet 'subnet-0aaaaaaaaaaaaaaa9' (Test/NoRtb/PrivateSubnet1) has no route table id, so no route to the external VPC can be added for them. " +
+      'Import the subnets with their route tables: ec2.Vpc.fromVpcAttributes({ ..., privateSubnetRouteTableIds }) or ec2.Subnet.fromSubnetAttributes({ subnetId, routeTableId })',
+      "[Test/Peering] networkAcls is required: subnet 'subnet-0aaaaaaaaaaaaaaa9' (Test/NoRtb/PrivateSubnet1) is imported, and imported subnets carry no Network ACL (nor does the app associate one with them). " +
+      "Pass the NACLs of the selected subnets, e.g. networkAcls: [ec2.NetworkAcl.fromNetworkAclId(this, 'AppAcl', 'acl-0123456789abcdef0')]",
+    ]);
+  });
+
+  test('an imported VPC that knows no subnets: the error says how to list them', () => {
+    const { stack, acl } = importedVpcStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Bare', { vpcId: 'vpc-2', availabilityZones: ['us-east-1a'] });
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, networkAcls: [acl] });
+    expect(synthErrors(stack)).toEqual([expect.stringMatching(
+      /^\[Test\/Peering\] subnets \(default \{ subnetType: PRIVATE_WITH_EGRESS \}\) selects no subnet of the VPC Test\/Bare .*The VPC knows no subnets \(an imported VPC without subnet ids\): list the private app subnets with subnets: \{ subnets: \[ec2.Subnet.fromSubnetAttributes/)]);
   });
 
   test('an external CIDR overlapping a selected subnet of an imported VPC without vpcCidrBlock', () => {
@@ -117,8 +136,9 @@ describe('bad input is refused at synth time with a message that names the prop,
       privateSubnetRouteTableIds: ['rtb-1'],
       privateSubnetIpv4CidrBlocks: ['10.9.1.0/24'],
     });
-    expect(() => new VpcPeeringExternal(stack, 'Peering', { vpc, networkAcls: [acl], ...BASE, externalCidrBlocks: ['10.9.0.0/16'] }))
-      .toThrow("externalCidrBlocks[0] '10.9.0.0/16' overlaps the CIDR block of subnet 'subnet-0aaaaaaaaaaaaaaa9' (Test/NoCidr/PrivateSubnet1) 10.9.1.0/24");
+    new VpcPeeringExternal(stack, 'Peering', { vpc, networkAcls: [acl], ...BASE, externalCidrBlocks: ['10.9.0.0/16'] });
+    expect(synthErrors(stack)).toEqual([expect.stringContaining(
+      "externalCidrBlocks[0] '10.9.0.0/16' overlaps the CIDR block of subnet 'subnet-0aaaaaaaaaaaaaaa9' (Test/NoCidr/PrivateSubnet1) 10.9.1.0/24")]);
   });
 
   test('the same NACL twice in networkAcls gets its rules once', () => {
@@ -130,8 +150,9 @@ describe('bad input is refused at synth time with a message that names the prop,
   });
 
   test('an external CIDR overlapping the imported VPC', () => {
-    expect(() => synthImported({ externalCidrBlocks: ['10.1.128.0/17'] }))
-      .toThrow("externalCidrBlocks[0] '10.1.128.0/17' overlaps the VPC's CIDR block 10.1.0.0/16");
+    const { stack, vpc, acl } = importedVpcStack();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, networkAcls: [acl], ...BASE, externalCidrBlocks: ['10.1.128.0/17'] });
+    expect(synthErrors(stack)).toEqual([expect.stringContaining("externalCidrBlocks[0] '10.1.128.0/17' overlaps the VPC's CIDR block 10.1.0.0/16")]);
   });
 });
 
@@ -152,7 +173,7 @@ describe('unresolved tokens are accepted', () => {
     const entries = resourcesOfType(template, 'AWS::EC2::NetworkAclEntry');
     expect(entries.every(([, p]) => JSON.stringify(p.CidrBlock) === '{"Ref":"ExternalCidr"}')).toBe(true);
     // The construct id of a token CIDR comes from what it resolves to, so it is stable.
-    expect(routes[0][0]).toMatch(/^PeeringRouteVpcPrivateSubnet1RouteTable[0-9A-F]{8}ExternalCidr[0-9A-F]{8}$/);
+    expect(routes[0][0]).toBe('RouteVpcPrivateSubnet1RouteTableB2C5B500ToExternalCidr');
   });
 
   test('a token port is kept as given, next to the merged ones', () => {
@@ -164,7 +185,6 @@ describe('unresolved tokens are accepted', () => {
     const egress = resourcesOfType(recordTemplate(Template.fromStack(stack).toJSON()), 'AWS::EC2::NetworkAclEntry')
       .filter(([, p]) => p.Egress && p.RuleAction === 'allow');
     expect(egress.map(([, p]) => p.PortRange)).toEqual([{ From: 443, To: 443 }, { From: { Ref: 'Port' }, To: { Ref: 'Port' } }]);
-    expect(Token.isUnresolved(port.valueAsNumber)).toBe(true);
   });
 });
 

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE, importedVpcStack, newVpcStack, resourcesOfType, synthImported, synthNewVpc } from './fixtures';
 import { VpcPeeringExternal } from '../src';
 import { recordTemplate } from './support/record-template';
+import { synthErrors } from './support/synth-errors';
 
 const DEFAULT_ACL = { 'Fn::GetAtt': ['Vpc8378EB38', 'DefaultNetworkAcl'] };
 
@@ -46,17 +47,19 @@ describe('a new ec2.Vpc', () => {
     expect([...acls]).toEqual([JSON.stringify(DEFAULT_ACL)]);
   });
 
-  test('logical ids name the route table and CIDR of a route, and the NACL, direction and number of an entry', () => {
+  test('logical ids are the EC2 keys: a route its table and destination, an entry its NACL, direction and number', () => {
     const { template } = synthNewVpc();
-    const ids = Object.keys(template.Resources).filter(id => id.startsWith('Peering')).sort();
+    const ids = Object.entries(template.Resources as Record<string, { Type: string }>)
+      .filter(([, r]) => ['AWS::EC2::NetworkAclEntry', 'AWS::EC2::Route'].includes(r.Type))
+      .map(([id]) => id).filter(id => /^(Nacl|Route)/.test(id) && !id.includes('DefaultRoute')).sort();
     expect(ids).toEqual([
-      expect.stringMatching(/^PeeringEntryVpc8378EB38DefaultNetworkAclEgress50[0-9A-F]{8}$/),
-      expect.stringMatching(/^PeeringEntryVpc8378EB38DefaultNetworkAclEgress99[0-9A-F]{8}$/),
-      expect.stringMatching(/^PeeringEntryVpc8378EB38DefaultNetworkAclIngress50[0-9A-F]{8}$/),
-      expect.stringMatching(/^PeeringEntryVpc8378EB38DefaultNetworkAclIngress51[0-9A-F]{8}$/),
-      expect.stringMatching(/^PeeringEntryVpc8378EB38DefaultNetworkAclIngress99[0-9A-F]{8}$/),
-      expect.stringMatching(/^PeeringRouteVpcPrivateSubnet1RouteTableB2C5B500102000016[0-9A-F]{8}$/),
-      expect.stringMatching(/^PeeringRouteVpcPrivateSubnet2RouteTableA678073B102000016[0-9A-F]{8}$/),
+      'NaclVpc8378EB38DefaultNetworkAclEgress50',
+      'NaclVpc8378EB38DefaultNetworkAclEgress99',
+      'NaclVpc8378EB38DefaultNetworkAclIngress50',
+      'NaclVpc8378EB38DefaultNetworkAclIngress51',
+      'NaclVpc8378EB38DefaultNetworkAclIngress99',
+      'RouteVpcPrivateSubnet1RouteTableB2C5B500To10x200x0x0x16',
+      'RouteVpcPrivateSubnet2RouteTableA678073BTo10x200x0x0x16',
     ]);
   });
 
@@ -221,8 +224,11 @@ describe('IPv6', () => {
   test('GIVEN a secondary IPv4 block added at stack scope THEN an external block overlapping it is refused', () => {
     const { stack, vpc } = newVpcStack();
     new ec2.CfnVPCCidrBlock(stack, 'Secondary', { vpcId: vpc.vpcId, cidrBlock: '10.200.0.0/16' });
-    expect(() => new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE }))
-      .toThrow("externalCidrBlocks[0] '10.200.0.0/16' overlaps the VPC's secondary CIDR block 10.200.0.0/16");
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE });
+    expect(synthErrors(stack)).toEqual([
+      "[Test/Peering] externalCidrBlocks[0] '10.200.0.0/16' overlaps the VPC's secondary CIDR block 10.200.0.0/16: AWS cannot " +
+      'peer VPCs whose CIDR blocks overlap; check the CIDR blocks of the external VPC',
+    ]);
   });
 
   test('GIVEN only IPv6 external blocks THEN externalCidrBlocks may be empty', () => {

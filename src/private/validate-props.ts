@@ -4,17 +4,19 @@
  */
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
 import { AddressFamily, cidrsOverlap, validateCidr } from './cidr';
-import { ExternalCidr } from './peering-plan';
+import { AUTOMATIC_BAND, checkBandHolds, ExternalCidr, RuleBand } from './peering-plan';
 import { describeTraffic, PortRange, Protocol, protocolName, Traffic } from './traffic';
+import { ValueIdentity } from './value-identity';
+import { SecurityGroupCheck } from '../security-group-check';
+import { ExistingNetworkAclRules, VpcPeeringExternalProps } from '../vpc-peering-external-props';
 
 const PCX_ID = /^pcx-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 
 /** Defaults of the optional props. */
 export const DEFAULTS = {
   ephemeralPortRange: { from: 1024, to: 65535 },
-  firstRuleNumber: 50,
-  lastRuleNumber: 99,
   maxRulesPerNetworkAcl: 20,
 } as const;
 
@@ -85,23 +87,24 @@ export function validateExternalCidrs(
   return all.map(({ cidr, family, sortKey }) => ({ cidr, family, sortKey }));
 }
 
-/** Refuses external CIDR blocks that overlap CIDR blocks of your own VPC or subnets (peering needs disjoint blocks). */
-export function validateNoOverlapWithOwn(external: ExternalCidr[], own: Array<{ cidr: string; what: string }>): void {
+/** External CIDR blocks that overlap CIDR blocks of your own VPC or subnets (peering needs disjoint blocks), as messages. */
+export function overlapsWithOwn(external: ExternalCidr[], own: Array<{ cidr: string; what: string }>): string[] {
+  const problems: string[] = [];
   external.forEach(e => {
     if (Token.isUnresolved(e.cidr)) {
       return;
     }
-    for (const o of own) {
-      if (!Token.isUnresolved(o.cidr) && cidrsOverlap(e.cidr, o.cidr)) {
-        const prop = e.family === 'ipv4' ? 'externalCidrBlocks' : 'externalIpv6CidrBlocks';
-        const index = external.filter(x => x.family === e.family).indexOf(e);
-        throw new Error(
-          `${prop}[${index}] '${e.cidr}' overlaps ${o.what} ${o.cidr}: AWS cannot peer VPCs whose CIDR ` +
-          'blocks overlap; check the CIDR blocks of the external VPC',
-        );
-      }
+    const o = own.find(x => !Token.isUnresolved(x.cidr) && cidrsOverlap(e.cidr, x.cidr));
+    if (o) {
+      const prop = e.family === 'ipv4' ? 'externalCidrBlocks' : 'externalIpv6CidrBlocks';
+      const index = external.filter(x => x.family === e.family).indexOf(e);
+      problems.push(
+        `${prop}[${index}] '${e.cidr}' overlaps ${o.what} ${o.cidr}: AWS cannot peer VPCs whose CIDR ` +
+        'blocks overlap; check the CIDR blocks of the external VPC',
+      );
     }
   });
+  return problems;
 }
 
 /** Normalises a list of `AclTraffic` to the plan's traffic model, validating ports and ICMP types. */
@@ -203,4 +206,79 @@ export function validateNumbers(first: number, last: number, maxRules: number): 
 
 function isOpaque(values: object): boolean {
   return Object.values(values).some(v => Token.isUnresolved(v));
+}
+
+/** The props of one `VpcPeeringExternal`, validated and normalised: what it asks for, before the app is read. */
+export interface VendorIntent {
+  readonly vpc: ec2.IVpc;
+  readonly subnets?: ec2.SubnetSelection;
+  readonly vpcPeeringConnectionId: string;
+  readonly externalCidrs: ExternalCidr[];
+  readonly allowOutbound: Traffic[];
+  readonly allowInbound: Traffic[];
+  readonly ephemeralPortRange: PortRange;
+  readonly ephemeralOpaque?: boolean;
+  readonly blanketDeny: boolean;
+  readonly allowPathMtuDiscovery: boolean;
+  /** `firstRuleNumber`/`lastRuleNumber` when either is given; otherwise numbered automatically. */
+  readonly band?: RuleBand;
+  readonly maxRules: number;
+  readonly networkAcls?: ec2.INetworkAcl[];
+  readonly denyNetworkAcls?: ec2.INetworkAcl[];
+  readonly denyOtherNetworkAcls: boolean;
+  readonly existingNetworkAclRules: ExistingNetworkAclRules[];
+  readonly securityGroupCheck: SecurityGroupCheck;
+}
+
+/** Validates every prop that can be checked without reading the app; throws the first problem. */
+export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct): VendorIntent {
+  validatePeeringConnectionId(props.vpcPeeringConnectionId);
+  const identity = ValueIdentity.of(scope);
+  const externalCidrs = validateExternalCidrs(props.externalCidrBlocks, props.externalIpv6CidrBlocks, t => identity.identity(t));
+  const families = new Set(externalCidrs.map(c => c.family));
+  const allowOutbound = normalizeTraffic(props.allowOutbound, 'allowOutbound', families);
+  const allowInbound = normalizeTraffic(props.allowInbound, 'allowInbound', families);
+  validateSomeTraffic(allowOutbound, allowInbound);
+  const ephemeralPortRange = validatePortRange(props.ephemeralPortRange ?? DEFAULTS.ephemeralPortRange, 'ephemeralPortRange');
+  const explicitBand = props.firstRuleNumber !== undefined || props.lastRuleNumber !== undefined;
+  const first = props.firstRuleNumber ?? AUTOMATIC_BAND.first;
+  const last = props.lastRuleNumber ?? AUTOMATIC_BAND.last;
+  const maxRules = props.maxRulesPerNetworkAcl ?? DEFAULTS.maxRulesPerNetworkAcl;
+  validateNumbers(first, last, maxRules);
+  if (props.networkAcls && props.networkAcls.length === 0) {
+    throw new Error(
+      'networkAcls is empty, so the peering would be routed with no Network ACL rule at all: leave networkAcls out to ' +
+      'use the NACLs of the selected subnets, or list the NACLs that get the allow and deny rules',
+    );
+  }
+  (props.existingNetworkAclRules ?? []).forEach((rules, i) => {
+    for (const [field, numbers] of [['ruleNumbers', rules.ruleNumbers], ['ipv6RuleNumbers', rules.ipv6RuleNumbers]] as const) {
+      (numbers ?? []).forEach((n, k) => {
+        if (!Token.isUnresolved(n) && (!Number.isInteger(n) || n < 1 || n > 32766)) {
+          throw new Error(`existingNetworkAclRules[${i}].${field}[${k}] ${n} is not a rule number: Network ACL rule numbers are whole numbers from 1 to 32766`);
+        }
+      });
+    }
+  });
+  const intent: VendorIntent = {
+    vpc: props.vpc,
+    subnets: props.subnets,
+    vpcPeeringConnectionId: props.vpcPeeringConnectionId,
+    externalCidrs,
+    allowOutbound,
+    allowInbound,
+    ephemeralPortRange,
+    ephemeralOpaque: Token.isUnresolved(ephemeralPortRange.from) || Token.isUnresolved(ephemeralPortRange.to) || undefined,
+    blanketDeny: props.blanketDeny ?? true,
+    allowPathMtuDiscovery: props.allowPathMtuDiscovery ?? true,
+    band: explicitBand ? { first, last } : undefined,
+    maxRules,
+    networkAcls: props.networkAcls,
+    denyNetworkAcls: props.denyNetworkAcls,
+    denyOtherNetworkAcls: props.denyOtherNetworkAcls ?? false,
+    existingNetworkAclRules: props.existingNetworkAclRules ?? [],
+    securityGroupCheck: props.securityGroupCheck ?? SecurityGroupCheck.WARN,
+  };
+  checkBandHolds({ ...intent, accessAcls: [], denyAcls: [], firstRuleNumber: first, lastRuleNumber: last });
+  return intent;
 }

@@ -1,0 +1,300 @@
+/**
+ * The app-wide step: every `VpcPeeringExternal` of the app is planned together, once, when the app is complete.
+ *
+ * The constructor of the construct only validates its props and registers here. An Aspect of priority MUTATING on
+ * each Stage that holds one runs before references are resolved: it reads the app in one walk (`app-model.ts`),
+ * resolves every construct against it (`resolve-vendor.ts`), runs the pure planner over all of them
+ * (`peering-plan.ts`) and materializes the routes and entries (`materialize.ts`), so what it creates is wired like
+ * anything else and seen by the Aspects that come after it (cdk-nag, tagging). The validation phase then reads the
+ * app once more: what changed after the plan (a later Aspect, code after an early read of `routes`) is an error that
+ * says what changed, never a wrong rule in silence. Each problem is reported once, on one construct.
+ */
+import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
+import { Construct, IConstruct, IDependable } from 'constructs';
+import { AppModel, NaclRef, naclKey, readApp, RouteTableRef } from './app-model';
+import { AddressFamily } from './cidr';
+import { ENTRIES_ID, materializeVendor, ROUTES_ID, VendorResources } from './materialize';
+import { AppPlan, describeEntry, HeldRule, NaclFacts, planApp, VendorInput, vendorOrderKey } from './peering-plan';
+import { resolveVendor, ResolvedVendor, vpcHasIpv6 } from './resolve-vendor';
+import { checkSecurityGroupRules, securityGroupRulesOf, vpcKeyOf } from './security-group-check';
+import { Protocol, Traffic } from './traffic';
+import { VendorIntent } from './validate-props';
+import { ValueIdentity } from './value-identity';
+import { SecurityGroupCheck } from '../security-group-check';
+import { PeeringWarnings } from '../warnings';
+
+/** A `VpcPeeringExternal` as the app-wide plan sees it. */
+export interface PlannedVendor {
+  readonly construct: Construct;
+  readonly intent: VendorIntent;
+  /** What its routes and entries must wait for (the acceptance of the peering). */
+  readonly dependencies: () => IDependable[];
+}
+
+interface Outcome {
+  readonly plan: AppPlan;
+  /** Security-group findings to warn about, on the construct that holds the rule. */
+  readonly securityGroupWarnings: Array<{ readonly scope: IConstruct; readonly message: string }>;
+  readonly resolved: ResolvedVendor[];
+  /** Errors per vendor index. */
+  readonly errors: string[][];
+  readonly pending: boolean;
+  readonly model: AppModel;
+}
+
+export class AppPeeringPlan {
+  /** The one plan of the app that `scope` belongs to. */
+  public static of(scope: IConstruct): AppPeeringPlan {
+    const root = scope.node.root;
+    let plan = AppPeeringPlan.byRoot.get(root);
+    if (!plan) {
+      plan = new AppPeeringPlan(root);
+      AppPeeringPlan.byRoot.set(root, plan);
+    }
+    return plan;
+  }
+
+  private static readonly byRoot = new WeakMap<IConstruct, AppPeeringPlan>();
+
+  private readonly vendors: PlannedVendor[] = [];
+  private readonly stagesWithAspect = new WeakSet<IConstruct>();
+  /** The resources the plan created: not foreign to it when the app is read again. */
+  private readonly ours = new WeakSet<IConstruct>();
+  private made?: { outcome: Outcome; resources: Map<Construct, VendorResources> };
+  private rechecked?: Map<Construct, string[]>;
+
+  private constructor(private readonly root: IConstruct) {}
+
+  /** Registers a construct; adds the planning Aspect to its Stage (a nested Stage is synthesized on its own). */
+  public register(vendor: PlannedVendor): void {
+    // A construct added after a plan (after a first synth, or a read of `routes`): the app is planned anew.
+    this.unmake();
+    this.vendors.push(vendor);
+    const stage: IConstruct = Stage.of(vendor.construct) ?? this.root;
+    if (!this.stagesWithAspect.has(stage)) {
+      this.stagesWithAspect.add(stage);
+      Aspects.of(stage).add(new PlanAspect(this, stage), { priority: AspectPriority.MUTATING });
+    }
+  }
+
+  /** Called by the Aspect at the start of each synth: plans the app the first time, and forgets the last recheck. */
+  public beforeSynth(): void {
+    this.ensurePlanned();
+    this.rechecked = undefined;
+  }
+
+  /** The resources of a vendor; plans the app first when that has not happened yet. */
+  public resourcesOf(construct: Construct): VendorResources {
+    this.ensurePlanned();
+    return this.made!.resources.get(construct)!;
+  }
+
+  /** The errors of a vendor, from a fresh reading of the complete app (once per synth). */
+  public errorsOf(construct: Construct): string[] {
+    if (!this.rechecked) {
+      this.rechecked = this.recheck();
+    }
+    return this.rechecked.get(construct) ?? [];
+  }
+
+  /** Removes what the last plan made, so that the next one starts from the app as declared. */
+  private unmake(): void {
+    if (!this.made) {
+      return;
+    }
+    for (const v of this.vendors) {
+      v.construct.node.tryRemoveChild(ROUTES_ID);
+      v.construct.node.tryRemoveChild(ENTRIES_ID);
+    }
+    this.made = undefined;
+    this.rechecked = undefined;
+  }
+
+  private ensurePlanned(): void {
+    if (this.made) {
+      return;
+    }
+    const outcome = this.compute();
+    const resources = new Map<Construct, VendorResources>();
+    this.vendors.forEach((v, i) => {
+      const made = materializeVendor(
+        v.construct, v.intent.vpcPeeringConnectionId, outcome.plan.entries[i], outcome.plan.routes[i], outcome.resolved[i], v.dependencies());
+      [...made.routes, ...made.networkAclEntries].forEach(r => this.ours.add(r));
+      resources.set(v.construct, made);
+    });
+    this.made = { outcome, resources };
+    if (!outcome.pending) {
+      this.annotateWarnings(outcome);
+    }
+  }
+
+  /** Reads and plans the whole app. */
+  private compute(): Outcome {
+    const model = readApp(this.root, this.ours);
+    const resolved = this.vendors.map(v => resolveVendor(v.intent, v.construct, model));
+    const inputs: VendorInput[] = this.vendors.map((v, i) => {
+      const r = resolved[i];
+      const ok = r.problems.length === 0;
+      return {
+        ...v.intent,
+        id: v.construct.node.path,
+        stack: Stack.of(v.construct).node.path,
+        accessAcls: ok ? r.accessAcls.map(a => a.key) : [],
+        denyAcls: ok ? r.denyAcls.map(a => a.key) : [],
+        routeTables: ok ? r.routeTables.map(t => t.key) : [],
+        orderKey: vendorOrderKey(v.intent.externalCidrs, v.intent.vpcPeeringConnectionId),
+      };
+    });
+    const tableNames = new Map(resolved.flatMap(r => r.routeTables.map(t => [t.key, t.name] as const)));
+    const plan = planApp(inputs, this.naclFacts(model, resolved), model.foreignRoutes, tableNames);
+    const pending = model.pendingLookup || resolved.some(r => r.pendingLookup);
+    const errors = this.vendors.map((_, i) => [
+      ...resolved[i].problems,
+      ...plan.findings.filter(f => f.vendor === i && f.level === 'error').map(f => f.message),
+    ]);
+    const securityGroupWarnings = this.checkSecurityGroups(model, plan, errors);
+    return { plan, resolved, errors, pending, model, securityGroupWarnings };
+  }
+
+  /**
+   * Every security group rule of the app (inline or `SecurityGroupIngress`, any stack) in a vendor's VPC whose block
+   * takes in the external VPC on ports its NACL entries leave open: a warning on the rule, or an error on the vendor.
+   */
+  private checkSecurityGroups(model: AppModel, plan: AppPlan, errors: string[][]): Array<{ scope: IConstruct; message: string }> {
+    const groups: IConstruct[] = [...model.securityGroups, ...model.securityGroupIngresses];
+    const byPath = new Map(groups.map(g => [g.node.path, g]));
+    const rules = groups.flatMap(g => securityGroupRulesOf(g));
+    const warnings = new Map<string, { scope: IConstruct; message: string }>();
+    this.vendors.forEach((v, i) => {
+      if (v.intent.securityGroupCheck === SecurityGroupCheck.OFF || rules.length === 0) {
+        return;
+      }
+      const vpcKey = vpcKeyOf(v.construct, v.intent.vpc.vpcId);
+      const ingress = (family: AddressFamily): Traffic[] => (v.intent.blanketDeny
+        ? plan.entries[i].filter(e => !e.egress && e.action === 'allow' && e.family === family).map(e => e.traffic)
+        : [{ protocol: Protocol.ALL, reasons: [] }]); // with no deny, the NACLs let everything in
+      const findings = checkSecurityGroupRules(rules.filter(r => r.vpcKey !== undefined && r.vpcKey === vpcKey), v.intent.externalCidrs, ingress);
+      for (const f of findings) {
+        if (v.intent.securityGroupCheck === SecurityGroupCheck.ERROR) {
+          errors[i].push(`${f.message} (securityGroupCheck is ERROR: allow only the sources you trust, or set it to WARN)`);
+        } else {
+          warnings.set(JSON.stringify([f.rule.rulePath, f.message]), { scope: byPath.get(f.rule.rulePath) ?? v.construct, message: f.message });
+        }
+      }
+    });
+    return [...warnings.values()];
+  }
+
+  /** What each NACL a vendor writes to already holds: the default NACL's allow-all, declared rules, the app's other entries. */
+  private naclFacts(model: AppModel, resolved: ResolvedVendor[]): Map<string, NaclFacts> {
+    const facts = new Map<string, NaclFacts>();
+    const refs = new Map<string, NaclRef>();
+    resolved.forEach(r => [...r.accessAcls, ...r.denyAcls].forEach(a => refs.set(a.key, refs.get(a.key) ?? a)));
+    const declared = new Map<string, HeldRule[]>();
+    this.vendors.forEach(v => v.intent.existingNetworkAclRules.forEach(rules => {
+      const key = naclKey(rules.networkAcl.networkAclId, v.construct);
+      const held: HeldRule[] = [
+        ...(rules.ruleNumbers ?? []).map(n => ({ n, families: ['ipv4' as const] })),
+        ...(rules.ipv6RuleNumbers ?? []).map(n => ({ n, families: ['ipv6' as const] })),
+      ].flatMap(({ n, families }) => [false, true].map(egress => ({
+        egress, ruleNumber: n, families, what: `rule ${n} that ${v.construct.node.path} declares in existingNetworkAclRules`,
+      })));
+      declared.set(key, [...(declared.get(key) ?? []), ...held]);
+    }));
+    for (const [key, ref] of refs) {
+      const held: HeldRule[] = [];
+      if (ref.defaultOf) {
+        const ipv6 = vpcHasIpv6(ref.defaultOf, model, ValueIdentity.of(ref.defaultOf)) === true;
+        for (const egress of [false, true]) {
+          held.push({ egress, ruleNumber: 100, families: ['ipv4'], what: "the default NACL's allow-all rule 100" });
+          if (ipv6) held.push({ egress, ruleNumber: 101, families: ['ipv6'], what: "the default NACL's IPv6 allow-all rule 101" });
+        }
+      }
+      // A rule declared by several constructs is one rule.
+      const seen = new Set<string>();
+      for (const h of declared.get(key) ?? []) {
+        const id = `${h.egress}/${h.ruleNumber}/${h.families}`;
+        if (!seen.has(id) && !held.some(x => x.egress === h.egress && x.ruleNumber === h.ruleNumber)) {
+          seen.add(id);
+          held.push(h);
+        }
+      }
+      model.foreignEntries.forEach(({ entry, resource }, index) => {
+        if (entry.acl === key) {
+          held.push({ egress: entry.egress, ruleNumber: entry.ruleNumber, families: [entry.family], what: resource.node.path, entry, ref: index });
+        }
+      });
+      facts.set(key, { key, name: ref.name, held, isVpcDefault: ref.isVpcDefault, imported: ref.imported });
+    }
+    return facts;
+  }
+
+  private annotateWarnings(outcome: Outcome): void {
+    outcome.resolved.forEach((r, i) => r.warnings.forEach(w => Annotations.of(this.vendors[i].construct).addWarningV2(w.id, w.message)));
+    for (const w of outcome.securityGroupWarnings) {
+      Annotations.of(w.scope).addWarningV2(PeeringWarnings.SECURITY_GROUP_OPEN_TO_ANYWHERE, w.message);
+    }
+    for (const f of outcome.plan.findings.filter(x => x.level === 'warning')) {
+      const scope = f.foreignRef !== undefined ? outcome.model.foreignEntries[f.foreignRef].resource : this.vendors[f.vendor].construct;
+      Annotations.of(scope).addWarningV2(f.warningId!, f.message);
+    }
+  }
+
+  /**
+   * Reads the app again at validation time: errors as the complete app shows them, and an error for each construct
+   * whose plan changed since its resources were made. No error while a lookup is pending: the CLI must get to it.
+   */
+  private recheck(): Map<Construct, string[]> {
+    this.ensurePlanned();
+    const now = this.compute();
+    const errors = new Map<Construct, string[]>();
+    if (now.pending) {
+      return errors;
+    }
+    const before = this.made!.outcome;
+    this.vendors.forEach((v, i) => {
+      const list = [...now.errors[i]];
+      const changed = describeChange(before.plan, now.plan, i, before.resolved[i], now.resolved[i]);
+      if (changed && list.length === 0) {
+        list.push(
+          `the app changed after the routes and Network ACL entries of ${v.construct.node.path} were made: ${changed}. ` +
+          'Something changed it later than the construct could see: an Aspect that runs after AspectPriority.MUTATING, ' +
+          'or code that ran after routes, networkAclEntries or the ids were read. Make that change in construct code ' +
+          'before synth (or give the Aspect priority AspectPriority.MUTATING and add it before the VpcPeeringExternal)',
+        );
+      }
+      if (list.length > 0) errors.set(v.construct, list);
+    });
+    return errors;
+  }
+}
+
+/** What differs between the plan of vendor `i` then and now (compared by keys, named for people), or `undefined`. */
+function describeChange(then: AppPlan, now: AppPlan, i: number, r0: ResolvedVendor, r1: ResolvedVendor): string | undefined {
+  const aclName = (key: string) => [...r1.accessAcls, ...r1.denyAcls, ...r0.accessAcls, ...r0.denyAcls].find(a => a.key === key)?.name ?? key;
+  const tableName = (key: string) => [...r1.routeTables, ...r0.routeTables].find((t: RouteTableRef) => t.key === key)?.name ?? key;
+  const items = (p: AppPlan) => new Map([
+    ...p.entries[i].map(e => [JSON.stringify(e), `entry ${describeEntry(e)} in ${aclName(e.acl)}`] as const),
+    ...p.routes[i].map(r => [JSON.stringify(r), `route ${r.cidr} in ${tableName(r.routeTable)}`] as const),
+  ]);
+  const [a, b] = [items(then), items(now)];
+  const gone = [...a].filter(([k]) => !b.has(k)).map(([, text]) => text);
+  const added = [...b].filter(([k]) => !a.has(k)).map(([, text]) => text);
+  if (gone.length === 0 && added.length === 0) {
+    return undefined;
+  }
+  const list = (xs: string[]) => xs.slice(0, 3).join('; ') + (xs.length > 3 ? ` and ${xs.length - 3} more` : '');
+  return [added.length ? `it now needs ${list(added)}` : '', gone.length ? `it made ${list(gone)}, which no longer fit${gone.length === 1 ? 's' : ''}` : '']
+    .filter(Boolean).join(', and ');
+}
+
+/** Plans the app when the Stage it was added to is visited: first, before the Aspects of lower priority. */
+class PlanAspect implements IAspect {
+  constructor(private readonly plan: AppPeeringPlan, private readonly stage: IConstruct) {}
+
+  public visit(node: IConstruct): void {
+    if (node === this.stage) {
+      this.plan.beforeSynth();
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Turning a vendor's plan into CloudFormation resources. Logical ids are the EC2 keys: an entry's depends only on its
+ * (NACL, direction, rule number), a route's on its (route table, destination) — never on the construct's path or a
+ * list position — so a rename, a move under another construct, a band handed over, swapped or compacted is an update
+ * in place, and CloudFormation never creates an entry on a slot the previous template still holds.
+ */
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct, IDependable } from 'constructs';
+import { isCidr } from './cidr';
+import { PlannedEntry, PlannedRoute } from './peering-plan';
+import { ResolvedVendor } from './resolve-vendor';
+import { suppressionsFor } from './scanner-suppressions';
+import { Protocol } from './traffic';
+import { shortHash, ValueIdentity } from './value-identity';
+
+/** The template metadata key that says why an entry exists ("outbound", "replies to outbound", "blanket deny"). */
+export const PURPOSE_METADATA_KEY = 'cdk-vpc-peering-external:purpose';
+
+/** The ids of the constructs that hold a vendor's routes and entries. */
+export const ROUTES_ID = 'Routes';
+export const ENTRIES_ID = 'NetworkAclEntries';
+
+/** What a vendor created, for its public properties. */
+export interface VendorResources {
+  readonly routes: ec2.CfnRoute[];
+  readonly networkAclEntries: ec2.CfnNetworkAclEntry[];
+  readonly routeTableIds: string[];
+  readonly networkAclIds: string[];
+  readonly denyNetworkAclIds: string[];
+}
+
+export function materializeVendor(
+  scope: Construct, vpcPeeringConnectionId: string, entries: PlannedEntry[], routes: PlannedRoute[], resolved: ResolvedVendor,
+  dependencies: IDependable[],
+): VendorResources {
+  const acls = new Map([...resolved.denyAcls, ...resolved.accessAcls].map(a => [a.key, a]));
+  const tables = new Map(resolved.routeTables.map(t => [t.key, t]));
+  const identity = ValueIdentity.of(scope);
+
+  const routeScope = routes.length > 0 ? new Construct(scope, ROUTES_ID) : undefined;
+  const cfnRoutes = routes.map(route => {
+    const table = tables.get(route.routeTable)!;
+    const destination = isCidr(route.cidr) ? cidrName(route.cidr) : alphanumeric(identity.name(route.cidr));
+    const resource = new ec2.CfnRoute(routeScope!, `${table.name}To${destination}`, {
+      routeTableId: table.routeTableId,
+      ...(route.family === 'ipv4' ? { destinationCidrBlock: route.cidr } : { destinationIpv6CidrBlock: route.cidr }),
+      vpcPeeringConnectionId,
+    });
+    resource.overrideLogicalId(logicalId(`Route${alphanumeric(table.name)}To${destination}`));
+    dependencies.forEach(d => resource.node.addDependency(d));
+    return resource;
+  });
+
+  const entryScope = entries.length > 0 ? new Construct(scope, ENTRIES_ID) : undefined;
+  const cfnEntries = entries.map(e => {
+    const acl = acls.get(e.acl)!;
+    const direction = e.egress ? 'Egress' : 'Ingress';
+    const t = e.traffic;
+    const resource = new ec2.CfnNetworkAclEntry(entryScope!, `${acl.name}${direction}${e.ruleNumber}`, {
+      networkAclId: acl.networkAclId,
+      ruleNumber: e.ruleNumber,
+      egress: e.egress,
+      ruleAction: e.action,
+      protocol: t.protocol,
+      ...(e.family === 'ipv4' ? { cidrBlock: e.cidr } : { ipv6CidrBlock: e.cidr }),
+      ...(t.portRange ? { portRange: { from: t.portRange.from, to: t.portRange.to } } : {}),
+      ...(t.icmp && (t.protocol === Protocol.ICMP || t.protocol === Protocol.ICMPV6) ? { icmp: { type: t.icmp.type, code: t.icmp.code } } : {}),
+    });
+    resource.overrideLogicalId(logicalId(`Nacl${alphanumeric(acl.name)}${direction}${e.ruleNumber}`));
+    // NACL entries cannot be tagged: say why the entry exists where people read templates.
+    resource.addMetadata(PURPOSE_METADATA_KEY, t.reasons.join(', '));
+    // Scanners flag every deny of a peer's block and allow-alls by design: say why where they read it.
+    for (const [key, value] of Object.entries(suppressionsFor({ action: e.action, protocol: t.protocol }))) {
+      resource.addMetadata(key, value);
+    }
+    dependencies.forEach(d => resource.node.addDependency(d));
+    return resource;
+  });
+
+  return {
+    routes: cfnRoutes,
+    networkAclEntries: cfnEntries,
+    routeTableIds: resolved.routeTables.map(t => t.routeTableId),
+    networkAclIds: resolved.accessAcls.map(a => a.networkAclId),
+    denyNetworkAclIds: entries.some(e => e.action === 'deny')
+      ? resolved.denyAcls.filter(a => !resolved.accessAcls.some(x => x.key === a.key)).map(a => a.networkAclId)
+      : [],
+  };
+}
+
+/** A CIDR block in a logical id: `10.200.0.0/16` → `10x200x0x0x16`, `2600:1f18::/56` → `2600x1f18xxx56`. */
+function cidrName(cidr: string): string {
+  return cidr.replace(/[.:/]/g, 'x');
+}
+
+function alphanumeric(s: string): string {
+  return s.replace(/[^A-Za-z0-9]/g, '');
+}
+
+/** CloudFormation allows 255 characters: longer ids keep their start and a hash of the whole. */
+function logicalId(id: string): string {
+  return id.length <= 255 ? id : `${id.slice(0, 246)}${shortHash(id)}`.slice(0, 255);
+}

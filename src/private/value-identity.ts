@@ -1,0 +1,103 @@
+import { createHash } from 'crypto';
+import { IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * The identity of a value that may be a token (a route table id, a NACL id, a CIDR block), stable from one synth to
+ * the next and the same in every stack of the app.
+ *
+ * A token's string (`${Token[TOKEN.123]}`) changes whenever constructs are added, and several tokens can name the same
+ * thing (each subnet of a new VPC carries its own token for the one default NACL). What the token refers to is stable:
+ * a reference to an attribute of a resource of the app (`Ref`, `Fn::GetAtt`) is identified by that resource's
+ * construct path and the attribute, anything else by what it resolves to (a literal id, an `Fn::ImportValue` …).
+ */
+export class ValueIdentity {
+  /** One per stack: resolving a value needs the stack it is used in. */
+  public static of(scope: IConstruct): ValueIdentity {
+    const stack = Stack.of(scope);
+    let identity = ValueIdentity.byStack.get(stack);
+    if (!identity) {
+      identity = new ValueIdentity(stack);
+      ValueIdentity.byStack.set(stack, identity);
+    }
+    return identity;
+  }
+
+  private static readonly byStack = new WeakMap<Stack, ValueIdentity>();
+
+  private constructor(public readonly stack: Stack) {}
+
+  /** What the value resolves to in this stack (a literal or a CloudFormation intrinsic). */
+  public resolve(value: unknown): unknown {
+    return this.stack.resolve(value);
+  }
+
+  /** A key that is equal for two values exactly when they name the same thing, in any stack of the app. */
+  public identity(value: string | IResolvable): string {
+    const reference = referenceOf(value);
+    if (reference) {
+      return JSON.stringify({ resource: reference.target.node.path, attribute: reference.displayName });
+    }
+    return JSON.stringify(this.resolve(value));
+  }
+
+  /**
+   * A readable name for construct ids and messages, which depends on the value alone (never on what else was named,
+   * nor in which order): the literal value (`acl-0abc`), the logical id a `Ref` names, the logical id and attribute of
+   * a `GetAtt` (prefixed with the stack's artifact id when the resource is in another stack, since logical ids are
+   * unique only within a stack), or a short hash of anything else.
+   */
+  public name(value: string | IResolvable): string {
+    const reference = referenceOf(value);
+    if (reference) {
+      const owner = Stack.of(reference.target);
+      const local = readableName(owner.resolve(value)) ?? `H${shortHash(this.identity(value))}`;
+      return owner === this.stack ? local : `${owner.artifactId}.${local}`;
+    }
+    return readableName(this.resolve(value)) ?? `H${shortHash(this.identity(value))}`;
+  }
+}
+
+/**
+ * The reference a string token stands for, when the string is exactly one reference token. Recognised by its shape
+ * (a target construct and an attribute name), not by `instanceof`, so that it works when two copies of aws-cdk-lib
+ * are loaded (a test runner's isolated modules, a monorepo with two installs).
+ */
+export function referenceOf(value: string | IResolvable): Reference | undefined {
+  if (typeof value !== 'string') {
+    return isReference(value) ? value : undefined;
+  }
+  if (!Token.isUnresolved(value)) {
+    return undefined;
+  }
+  const fragments = Tokenization.reverseString(value);
+  const token = fragments.length === 1 ? fragments.firstToken : undefined;
+  return isReference(token) ? token : undefined;
+}
+
+function isReference(x: unknown): x is Reference {
+  const r = x as Partial<Reference> | undefined;
+  return !!r && typeof r === 'object' && typeof r.displayName === 'string' && typeof r.target?.node?.path === 'string';
+}
+
+function readableName(resolved: unknown): string | undefined {
+  if (typeof resolved === 'string') {
+    return resolved.replace(/\//g, '_');
+  }
+  if (resolved && typeof resolved === 'object') {
+    const obj = resolved as Record<string, unknown>;
+    if (typeof obj.Ref === 'string') {
+      return obj.Ref;
+    }
+    const getAtt = obj['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && getAtt.every(p => typeof p === 'string')) {
+      return getAtt.join('.');
+    }
+  }
+  return undefined;
+}
+
+/** Eight hex digits of SHA-256. */
+export function shortHash(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 8);
+}

@@ -1,0 +1,431 @@
+/**
+ * The app-wide plan in apps as teams write them: declarations in any order, NACLs associated in every way the CDK
+ * offers, VPC lookups, several vendors on one NACL (in one stack and across the stacks of a Stage), refactors between
+ * releases, and the findings of the plan (collisions, shadowing, quota, routes), each reported once. Every app is
+ * asserted with the NACL evaluator (what traffic passes) and, for refactors, the model of a CloudFormation update.
+ */
+import { App, Annotations as CoreAnnotations, Aspects, AspectPriority, IAspect, Stack, Stage } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct, IConstruct } from 'constructs';
+import { BASE } from './fixtures';
+import { PeeringWarnings, VpcPeeringExternal, VpcPeeringExternalProps } from '../src';
+import { duplicateKeys, simulateUpdate } from './support/cfn-update';
+import { evaluate, naclEntriesFromTemplate, NaclRule, Packet } from './support/nacl-evaluator';
+import { recordTemplate } from './support/record-template';
+import { synthErrors } from './support/synth-errors';
+
+const VPC_CIDR = '10.0.0.0/16';
+
+function newApp() {
+  const app = new App();
+  const stack = new Stack(app, 'Test');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR), maxAzs: 2, natGateways: 1 });
+  return { app, stack, vpc };
+}
+
+const template = (stack: Stack) => recordTemplate(Template.fromStack(stack).toJSON());
+
+/** The entries of one NACL (by its `NetworkAclId` as synthesized) across templates. */
+function aclRules(templates: any[], aclId: unknown): NaclRule[] {
+  return templates.flatMap(t => naclEntriesFromTemplate(t)).filter(e => e.aclKey === JSON.stringify(aclId));
+}
+
+const tcpOut = (remote: string, port: number): Packet => ({ direction: 'egress', protocol: 6, port, remote });
+const tcpIn = (remote: string, port: number): Packet => ({ direction: 'ingress', protocol: 6, port, remote });
+const verdict = (rules: NaclRule[], p: Packet, defaultNacl = true) => evaluate(rules, p, { defaultNaclRules: defaultNacl }).decision;
+
+describe('order does not matter: the construct follows the app as it stands when complete', () => {
+  test.each([['before'], ['after']])('a NetworkAcl for the App subnets declared %s the construct gets the rules', (when) => {
+    const { stack, vpc } = newApp();
+    const declare = () => new ec2.NetworkAcl(stack, 'AppAcl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+    if (when === 'before') declare();
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    if (when === 'after') declare();
+    const t = template(stack);
+    const appAcl = aclRules([t], { Ref: 'AppAcl6CB102E3' });
+    expect(verdict(appAcl, tcpOut('10.200.1.1', 443), false)).toBe('allow');
+    expect(verdict(appAcl, tcpIn('10.200.1.1', 22), false)).toBe('deny');
+    // Nothing went to the default NACL, which no longer holds the App subnets.
+    expect(aclRules([t], { 'Fn::GetAtt': ['Vpc8378EB38', 'DefaultNetworkAcl'] })).toEqual([]);
+  });
+
+  test.each([
+    ['SubnetNetworkAclAssociation (L2)', (stack: Stack, vpc: ec2.Vpc, acl: ec2.NetworkAcl) => vpc.privateSubnets.forEach((subnet, i) =>
+      new ec2.SubnetNetworkAclAssociation(stack, `Assoc${i}`, { subnet, networkAcl: acl }))],
+    ['CfnSubnetNetworkAclAssociation (L1)', (stack: Stack, vpc: ec2.Vpc, acl: ec2.NetworkAcl) => vpc.privateSubnets.forEach((subnet, i) =>
+      new ec2.CfnSubnetNetworkAclAssociation(stack, `Assoc${i}`, { subnetId: subnet.subnetId, networkAclId: acl.networkAclId }))],
+    ['NetworkAcl.associateWithSubnet', (_: Stack, vpc: ec2.Vpc, acl: ec2.NetworkAcl) => acl.associateWithSubnet('App', { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS })],
+  ])('subnets put on a NACL with %s, after the construct, get the rules there', (_, associate) => {
+    const { stack, vpc } = newApp();
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    const acl = new ec2.NetworkAcl(stack, 'AppAcl', { vpc });
+    associate(stack, vpc, acl);
+    const t = template(stack);
+    expect(verdict(aclRules([t], { Ref: 'AppAcl6CB102E3' }), tcpIn('10.200.1.1', 22), false)).toBe('deny');
+    expect(aclRules([t], { 'Fn::GetAtt': ['Vpc8378EB38', 'DefaultNetworkAcl'] })).toEqual([]);
+  });
+
+  test('a subnet associated with two NACLs is an error naming both associations', () => {
+    const { stack, vpc } = newApp();
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    const a = new ec2.NetworkAcl(stack, 'A', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+    new ec2.SubnetNetworkAclAssociation(stack, 'Twice', { subnet: vpc.privateSubnets[0], networkAcl: a });
+    expect(synthErrors(stack)).toEqual([expect.stringMatching(
+      /^\[Test\/Saas\] subnet Test\/Vpc\/PrivateSubnet1 is associated with 2 Network ACLs \(Test\/A\/DefaultAssociation.*, Test\/Twice\/Resource\), but a subnet has exactly one: keep one association$/)]);
+  });
+
+  test('an IPv6 block declared after the construct makes IPv6 external blocks valid', () => {
+    const { stack, vpc } = newApp();
+    const peering = new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE, externalIpv6CidrBlocks: ['2600:1f18:abcd::/56'] });
+    new ec2.CfnVPCCidrBlock(stack, 'Ipv6', { vpcId: vpc.vpcId, amazonProvidedIpv6CidrBlock: true });
+    expect(synthErrors(stack)).toEqual([]);
+    expect(peering.routes.filter(r => r.destinationIpv6CidrBlock)).toHaveLength(2);
+  });
+
+  test('an overlapping secondary block declared after the construct is refused', () => {
+    const { stack, vpc } = newApp();
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    new ec2.CfnVPCCidrBlock(stack, 'Secondary', { vpcId: vpc.vpcId, cidrBlock: '10.200.0.0/16' });
+    expect(synthErrors(stack)).toEqual([expect.stringContaining("externalCidrBlocks[0] '10.200.0.0/16' overlaps the VPC's secondary CIDR block")]);
+  });
+
+  test('a change an Aspect makes after the plan is an error that says what changed', () => {
+    const { stack, vpc } = newApp();
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    class LateAcl implements IAspect {
+      private done = false;
+      public visit(node: IConstruct) {
+        if (!this.done && node === stack) {
+          this.done = true;
+          new ec2.NetworkAcl(stack, 'LateAcl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+        }
+      }
+    }
+    Aspects.of(stack).add(new LateAcl(), { priority: AspectPriority.READONLY });
+    expect(synthErrors(stack)).toEqual([expect.stringMatching(
+      /^\[Test\/Saas\] the app changed after the routes and Network ACL entries of Test\/Saas were made: it now needs entry .* in LateAcl.*AspectPriority.MUTATING/)]);
+  });
+
+  test('users\' own Aspects (cdk-nag, tagging) see the created resources', () => {
+    const { stack, vpc } = newApp();
+    const seen: string[] = [];
+    Aspects.of(stack).add({
+      visit: (node: IConstruct) => {
+        if (node instanceof ec2.CfnNetworkAclEntry || node instanceof ec2.CfnRoute) seen.push(node.node.path);
+      },
+    });
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    template(stack);
+    expect(seen.filter(p => p.startsWith('Test/Saas/'))).toHaveLength(7);
+  });
+});
+
+describe('lookups never block: no error while a lookup is pending, everything works with the context filled', () => {
+  const env = { account: '123456789012', region: 'us-east-1' };
+  const lookupApp = (context?: Record<string, unknown>) => {
+    const app = new App({ context });
+    const stack = new Stack(app, 'Test', { env });
+    const vpc = ec2.Vpc.fromLookup(stack, 'Vpc', { vpcId: 'vpc-0a1b2c3d4e5f60718' });
+    new VpcPeeringExternal(stack, 'Saas', {
+      vpc,
+      ...BASE,
+      subnets: { subnetGroupName: 'App' },
+      networkAcls: [ec2.NetworkAcl.fromNetworkAclId(stack, 'AppAcl', 'acl-0ccccccccccccccc1')],
+    });
+    return { app, stack };
+  };
+
+  test('first pass: the placeholder VPC gives no error, and the missing context is reported for the CLI', () => {
+    const { app, stack } = lookupApp();
+    expect(synthErrors(stack)).toEqual([]);
+    const assembly = app.synth();
+    expect(assembly.manifest.missing?.map(m => m.provider)).toEqual(['vpc-provider']);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('cdk-vpc-peering-external'));
+  });
+
+  test('second pass: with the looked-up VPC in context, the App subnets get their routes (one per shared table) and rules', () => {
+    const key = lookupApp().app.synth().manifest.missing![0].key;
+    const { stack } = lookupApp({
+      [key]: {
+        vpcId: 'vpc-0a1b2c3d4e5f60718',
+        vpcCidrBlock: '10.1.0.0/16',
+        availabilityZones: [],
+        subnetGroups: [{
+          name: 'App',
+          type: 'Private',
+          subnets: [
+            { subnetId: 'subnet-1', cidr: '10.1.1.0/24', availabilityZone: 'us-east-1a', routeTableId: 'rtb-main' },
+            { subnetId: 'subnet-2', cidr: '10.1.2.0/24', availabilityZone: 'us-east-1b', routeTableId: 'rtb-main' },
+          ],
+        }],
+      },
+    });
+    expect(synthErrors(stack)).toEqual([]);
+    const t = template(stack);
+    const routes = Object.values(t.Resources as Record<string, any>).filter(r => r.Type === 'AWS::EC2::Route');
+    expect(routes.map(r => r.Properties.RouteTableId)).toEqual(['rtb-main']);
+    expect(verdict(aclRules([t], 'acl-0ccccccccccccccc1'), tcpIn('10.200.1.1', 22), false)).toBe('deny');
+  });
+});
+
+describe('several vendors on one NACL need no arithmetic', () => {
+  const vendors: Array<[string, Partial<VpcPeeringExternalProps>]> = [
+    ['Elastic', { externalCidrBlocks: ['10.200.0.0/16'], allowOutbound: [ec2.AclTraffic.tcpPort(443), ec2.AclTraffic.tcpPort(9200)] }],
+    ['Mongo', { externalCidrBlocks: ['10.210.0.0/16'], allowOutbound: [ec2.AclTraffic.tcpPortRange(27015, 27017)] }],
+    ['Redis', { externalCidrBlocks: ['10.220.0.0/16'], allowOutbound: [ec2.AclTraffic.tcpPortRange(10000, 19999)] }],
+  ];
+  const synthVendors = (names: string[], ids: Record<string, string> = {}) => {
+    const { stack, vpc } = newApp();
+    for (const [name, props] of vendors.filter(([n]) => names.includes(n))) {
+      new VpcPeeringExternal(stack, ids[name] ?? name, { vpc, vpcPeeringConnectionId: 'pcx-0123456789abcdef0', ...props } as VpcPeeringExternalProps);
+    }
+    expect(synthErrors(stack)).toEqual([]);
+    return template(stack);
+  };
+  const DEFAULT_ACL = { 'Fn::GetAtt': ['Vpc8378EB38', 'DefaultNetworkAcl'] };
+
+  test('three vendors on the default NACL: each reaches its own ports only, all below 100, every allow before every deny', () => {
+    const t = synthVendors(['Elastic', 'Mongo', 'Redis']);
+    const rules = aclRules([t], DEFAULT_ACL);
+    expect(duplicateKeys(t)).toEqual([]);
+    expect(Math.max(...rules.map(r => r.ruleNumber))).toBeLessThan(100);
+    for (const dir of [true, false]) {
+      const allows = rules.filter(r => r.egress === dir && r.action === 'allow').map(r => r.ruleNumber);
+      const denies = rules.filter(r => r.egress === dir && r.action === 'deny').map(r => r.ruleNumber);
+      expect(Math.max(...allows)).toBeLessThan(Math.min(...denies));
+    }
+    expect(verdict(rules, tcpOut('10.200.0.9', 9200))).toBe('allow');
+    expect(verdict(rules, tcpOut('10.200.0.9', 27017))).toBe('deny');
+    expect(verdict(rules, tcpOut('10.210.0.9', 27017))).toBe('allow');
+    expect(verdict(rules, tcpOut('10.210.0.9', 443))).toBe('deny');
+    expect(verdict(rules, tcpOut('10.220.0.9', 12000))).toBe('allow');
+    expect(verdict(rules, tcpIn('10.220.0.9', 22))).toBe('deny');
+    // Other traffic is left to the default NACL's allow-all.
+    expect(verdict(rules, tcpOut('52.1.2.3', 22))).toBe('allow');
+  });
+
+  test.each([
+    // A vendor sorts by its lowest external CIDR block: Elastic 10.200/16, Mongo 10.210/16, Redis 10.220/16.
+    ['adding a vendor that sorts last rewrites no entry', ['Elastic', 'Mongo'], ['Elastic', 'Mongo', 'Redis'], 0],
+    ['removing the vendor that sorts last rewrites no entry', ['Elastic', 'Mongo', 'Redis'], ['Elastic', 'Mongo'], 0],
+    ['adding a vendor that sorts first rewrites the 10 entries of the two after it', ['Mongo', 'Redis'], ['Elastic', 'Mongo', 'Redis'], 10],
+  ])('%s, in place', (_, before, after, rewritten) => {
+    const t0 = synthVendors(before);
+    const t1 = synthVendors(after);
+    const sim = simulateUpdate(t0, t1);
+    expect(sim.conflicts).toEqual([]);
+    expect(sim.replaced).toEqual([]);
+    expect(sim.updatedInPlace.filter(id => id.startsWith('Nacl'))).toHaveLength(rewritten);
+  });
+
+  test.each([
+    ['a rename', { Mongo: 'MongoAtlas' }],
+    ['a move under a parent', { Mongo: 'Databases' }],
+  ])('%s changes no logical id', (_, ids) => {
+    const t0 = synthVendors(['Elastic', 'Mongo']);
+    const t1 = synthVendors(['Elastic', 'Mongo'], ids);
+    const sim = simulateUpdate(t0, t1);
+    expect(sim.added.concat(sim.removed, sim.replaced, sim.updatedInPlace)).toEqual([]);
+  });
+
+  test.each([
+    ['handed over: a removed vendor\'s band to a new one', [['Elastic', 50, 69], ['Mongo', 70, 89]], [['Redis', 50, 69], ['Mongo', 70, 89]]],
+    ['swapped', [['Elastic', 50, 69], ['Mongo', 70, 89]], [['Elastic', 70, 89], ['Mongo', 50, 69]]],
+    ['compacted', [['Elastic', 50, 59], ['Mongo', 80, 89]], [['Elastic', 50, 59], ['Mongo', 60, 69]]],
+  ])('explicit bands %s: the update creates no entry on a slot the old stack holds', (_, before, after) => {
+    const synthBands = (bands: Array<[string, number, number]>) => {
+      const { stack, vpc } = newApp();
+      for (const [name, first, last] of bands) {
+        const props = vendors.find(([n]) => n === name)![1];
+        new VpcPeeringExternal(stack, name, { vpc, vpcPeeringConnectionId: 'pcx-0123456789abcdef0', ...props, firstRuleNumber: first, lastRuleNumber: last } as VpcPeeringExternalProps);
+      }
+      expect(synthErrors(stack)).toEqual([]);
+      return template(stack);
+    };
+    const sim = simulateUpdate(synthBands(before as any), synthBands(after as any));
+    expect(sim.conflicts).toEqual([]);
+  });
+
+  test('two stacks of a Stage on one NACL with automatic numbers: synth refuses and proposes disjoint bands', () => {
+    const app = new App();
+    const stage = new Stage(app, 'Prod');
+    const network = new Stack(stage, 'Network');
+    const vpc = new ec2.Vpc(network, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR), maxAzs: 2, natGateways: 1 });
+    new VpcPeeringExternal(new Stack(stage, 'Search'), 'Elastic', { vpc, ...BASE });
+    new VpcPeeringExternal(new Stack(stage, 'Data'), 'Mongo', { vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'] });
+    expect(synthErrors(network)).toEqual([
+      '[Prod/Data/Mongo] Network ACL ProdNetwork2D2E7D69.Vpc8378EB38.DefaultNetworkAcl gets peering rules from VpcPeeringExternal constructs ' +
+      'in 2 stacks (Prod/Data, Prod/Search), and Prod/Data/Mongo, Prod/Search/Elastic number their rules automatically: stacks deploy ' +
+      'one at a time, so numbers shared across stacks could collide during an update (NetworkAclEntryAlreadyExists). Give each a band of ' +
+      'its own, e.g. Prod/Data/Mongo (stack Prod/Data): firstRuleNumber: 50, lastRuleNumber: 74; Prod/Search/Elastic (stack Prod/Search): firstRuleNumber: 75, lastRuleNumber: 99',
+    ]);
+  });
+
+  test('two stacks of a Stage with the proposed bands synthesize, and the evaluator sees both policies', () => {
+    const app = new App();
+    const stage = new Stage(app, 'Prod');
+    const network = new Stack(stage, 'Network');
+    const vpc = new ec2.Vpc(network, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR), maxAzs: 2, natGateways: 1 });
+    const search = new Stack(stage, 'Search');
+    const data = new Stack(stage, 'Data');
+    new VpcPeeringExternal(search, 'Elastic', { vpc, ...BASE, firstRuleNumber: 75, lastRuleNumber: 99 });
+    new VpcPeeringExternal(data, 'Mongo', { vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'], firstRuleNumber: 50, lastRuleNumber: 74 });
+    expect(synthErrors(network)).toEqual([]);
+    const templates = [template(search), template(data)];
+    const rules = templates.flatMap(t => naclEntriesFromTemplate(t));
+    expect(verdict(rules, tcpOut('10.200.0.9', 443))).toBe('allow');
+    expect(verdict(rules, tcpOut('10.210.0.9', 443))).toBe('allow');
+    expect(verdict(rules, tcpIn('10.210.0.9', 443))).toBe('deny');
+  });
+
+  test('the quota counts every vendor on the NACL and, when over, names them and the ways out, once', () => {
+    const { stack, vpc } = newApp();
+    const ports = (n: number, base: number) => Array.from({ length: n }, (_, i) => ec2.AclTraffic.tcpPort(base + 2 * i));
+    new VpcPeeringExternal(stack, 'A', { vpc, ...BASE, allowOutbound: ports(9, 1000) });
+    new VpcPeeringExternal(stack, 'B', { vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'], allowOutbound: ports(9, 2000) });
+    expect(synthErrors(stack)).toEqual([
+      '[Test/A] Network ACL Vpc8378EB38.DefaultNetworkAcl would hold 22 IPv4 egress rules (10 from Test/A, 10 from Test/B, 1 already there, ' +
+      'and the implicit deny rule), over maxRulesPerNetworkAcl 20: merge ports into ranges or allow fewer, use fewer CIDR blocks, raise the ' +
+      'quota "Rules per network ACL" (at most 40) and set maxRulesPerNetworkAcl to it, or put the vendors\' subnets on separate Network ACLs',
+    ]);
+  });
+});
+
+describe('routes collide nowhere', () => {
+  test('two vendors routing the same destination from the same tables: one error naming both, once', () => {
+    const { stack, vpc } = newApp();
+    new VpcPeeringExternal(stack, 'AtlasProd', { vpc, ...BASE, vpcPeeringConnectionId: 'pcx-0123456789abcdef1' });
+    new VpcPeeringExternal(stack, 'AtlasDev', { vpc, ...BASE, vpcPeeringConnectionId: 'pcx-0123456789abcdef2', firstRuleNumber: 60, lastRuleNumber: 69 });
+    expect(synthErrors(stack)).toEqual([1, 2].map(n => expect.stringMatching(new RegExp(
+      `^\\[Test/AtlasProd\\] Test/AtlasProd and Test/AtlasDev both route 10.200.0.0/16 from route table .*PrivateSubnet${n}RouteTable.*RouteAlreadyExists`))));
+  });
+
+  test('the user\'s own CfnRoute on the same destination is an error naming it', () => {
+    const { stack, vpc } = newApp();
+    new ec2.CfnRoute(stack, 'Mine', { routeTableId: vpc.privateSubnets[0].routeTable.routeTableId, destinationCidrBlock: '10.200.0.0/16', vpcPeeringConnectionId: 'pcx-0123456789abcdef9' });
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    expect(synthErrors(stack)).toEqual([expect.stringMatching(/^\[Test\/Saas\] Test\/Saas and Test\/Mine both route 10.200.0.0\/16 from route table/)]);
+  });
+});
+
+describe('other entries of the app', () => {
+  function withAppAcl() {
+    const { app, stack, vpc } = newApp();
+    const appAcl = new ec2.NetworkAcl(stack, 'AppAcl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+    return { app, stack, vpc, appAcl };
+  }
+
+  test('automatic numbers step around the app\'s own entries in the band', () => {
+    const { stack, vpc, appAcl } = withAppAcl();
+    appAcl.addEntry('Mine', { ruleNumber: 99, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.EGRESS });
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    expect(synthErrors(stack)).toEqual([]);
+    const rules = aclRules([template(stack)], { Ref: 'AppAcl6CB102E3' });
+    expect(rules.filter(r => r.egress && r.action === 'deny').map(r => r.ruleNumber)).toEqual([98]);
+  });
+
+  test('an explicit band on a number the app\'s own entry takes is an error naming both', () => {
+    const { stack, vpc, appAcl } = withAppAcl();
+    appAcl.addEntry('Mine', { ruleNumber: 99, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.EGRESS });
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE, firstRuleNumber: 50, lastRuleNumber: 99 });
+    expect(synthErrors(stack)).toEqual([
+      '[Test/Saas] Test/Saas and Test/AppAcl/Mine/Resource both take egress rule number 99 of Network ACL AppAcl6CB102E3; the deploy would ' +
+      "fail with NetworkAclEntryAlreadyExists. Give Test/Saas a band that holds none of the other's numbers (firstRuleNumber/lastRuleNumber), " +
+      'or leave both props out to number it automatically',
+    ]);
+  });
+
+  test('an allow-all at 10 before our deny is a warning on that entry, which users can acknowledge', () => {
+    const { stack, vpc, appAcl } = withAppAcl();
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    const entry = appAcl.addEntry('AllowAll', { ruleNumber: 10, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.INGRESS });
+    Annotations.fromStack(stack).hasWarning('/Test/AppAcl/AllowAll/Resource', Match.stringLikeRegexp(
+      '^Rule #10 allow all traffic ingress from 0.0.0.0/0 of Network ACL AppAcl6CB102E3 \\(Test/AppAcl/AllowAll/Resource\\) is evaluated before #99 deny .*never applies.*' +
+      '\\[ack: cdk-vpc-peering-external:shadowedByLowerRule\\]$'));
+    const { stack: s2, vpc: v2, appAcl: a2 } = withAppAcl();
+    new VpcPeeringExternal(s2, 'Saas', { vpc: v2, ...BASE });
+    const e2 = a2.addEntry('AllowAll', { ruleNumber: 10, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.allTraffic(), direction: ec2.TrafficDirection.INGRESS });
+    CoreAnnotations.of(e2).acknowledgeWarning(PeeringWarnings.SHADOWED_BY_LOWER_RULE, 'on purpose');
+    Annotations.fromStack(s2).hasNoWarning('*', Match.stringLikeRegexp('shadowedByLowerRule'));
+    expect(entry).toBeDefined();
+  });
+
+  test('the app\'s other entries count towards the quota', () => {
+    const { stack, vpc, appAcl } = withAppAcl();
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    for (let i = 0; i < 18; i++) {
+      appAcl.addEntry(`Rule${i}`, { ruleNumber: 200 + i, cidr: ec2.AclCidr.anyIpv4(), traffic: ec2.AclTraffic.tcpPort(i), direction: ec2.TrafficDirection.EGRESS });
+    }
+    expect(synthErrors(stack)).toEqual([expect.stringContaining(
+      'Network ACL AppAcl6CB102E3 would hold 21 IPv4 egress rules (2 from Test/Saas, 18 already there, and the implicit deny rule), over maxRulesPerNetworkAcl 20')]);
+  });
+});
+
+describe('imported NACLs: the rules they already hold', () => {
+  function importedDefault(extra: (acl: ec2.INetworkAcl) => Partial<VpcPeeringExternalProps>) {
+    const app = new App();
+    const stack = new Stack(app, 'Test');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-1', vpcCidrBlock: '10.1.0.0/16', availabilityZones: ['a'], privateSubnetIds: ['subnet-1'], privateSubnetRouteTableIds: ['rtb-1'],
+    });
+    const defaultAcl = ec2.NetworkAcl.fromNetworkAclId(stack, 'Default', 'acl-0default');
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE, networkAcls: [defaultAcl], ...extra(defaultAcl) });
+    return { stack, defaultAcl };
+  }
+
+  test('a band reaching 100 on an imported NACL is a warning that says why', () => {
+    const { stack } = importedDefault(() => ({ firstRuleNumber: 90, lastRuleNumber: 120 }));
+    expect(synthErrors(stack)).toEqual([]);
+    Annotations.fromStack(stack).hasWarning('/Test/Saas', Match.stringLikeRegexp(
+      'numbers 2 rule\\(s\\) of the imported Network ACL acl-0default at or above 100 \\(ingress 120, egress 120\\).*allow-all rule 100 decides all traffic before them.*existingNetworkAclRules.*rulesAtOrAbove100OnImportedNetworkAcl'));
+  });
+
+  test('declared rules are stepped around, collide with explicit bands and count towards the quota', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-1', vpcCidrBlock: '10.1.0.0/16', availabilityZones: ['a'], privateSubnetIds: ['subnet-1'], privateSubnetRouteTableIds: ['rtb-1'],
+    });
+    const acl = ec2.NetworkAcl.fromNetworkAclId(stack, 'Default', 'acl-0default');
+    new VpcPeeringExternal(stack, 'Saas', {
+      vpc, ...BASE, networkAcls: [acl], existingNetworkAclRules: [{ networkAcl: acl, ruleNumbers: [99, 100] }],
+    });
+    expect(synthErrors(stack)).toEqual([]);
+    const rules = aclRules([template(stack)], 'acl-0default');
+    expect(rules.filter(r => r.action === 'deny').map(r => r.ruleNumber)).toEqual([98, 98]);
+    expect(Math.max(...rules.map(r => r.ruleNumber))).toBeLessThan(99);
+
+    const collide = importedDefault(a => ({
+      firstRuleNumber: 80, lastRuleNumber: 99, existingNetworkAclRules: [{ networkAcl: a, ruleNumbers: [99] }],
+    }));
+    expect(synthErrors(collide.stack)).toEqual([
+      '[Test/Saas] Test/Saas and rule 99 that Test/Saas declares in existingNetworkAclRules both take ingress and egress rule number 99 of ' +
+      "Network ACL acl-0default; the deploy would fail with NetworkAclEntryAlreadyExists. Give Test/Saas a band that holds none of the other's " +
+      'numbers (firstRuleNumber/lastRuleNumber), or leave both props out to number it automatically',
+    ]);
+    const full = importedDefault(a => ({
+      allowOutbound: Array.from({ length: 18 }, (_, i) => ec2.AclTraffic.tcpPort(1000 + 2 * i)),
+      existingNetworkAclRules: [{ networkAcl: a, ruleNumbers: [100] }],
+    }));
+    expect(synthErrors(full.stack)).toEqual([expect.stringContaining(
+      'Network ACL acl-0default would hold 21 IPv4 egress rules (19 from Test/Saas, 1 already there, and the implicit deny rule)')]);
+  });
+});
+
+test('a construct class of the user\'s that wraps the peering keeps working (renamed ids stay stable)', () => {
+  class SaasPeering extends Construct {
+    constructor(scope: Construct, id: string, vpc: ec2.IVpc) {
+      super(scope, id);
+      new VpcPeeringExternal(this, 'Peering', { vpc, ...BASE });
+    }
+  }
+  const { stack, vpc } = newApp();
+  new SaasPeering(stack, 'Elastic', vpc);
+  const wrapped = template(stack);
+  const { stack: s2, vpc: v2 } = newApp();
+  new VpcPeeringExternal(s2, 'Elastic', { vpc: v2, ...BASE });
+  const direct = template(s2);
+  const sim = simulateUpdate(direct, wrapped);
+  expect(sim.added.concat(sim.removed, sim.replaced)).toEqual([]);
+});
