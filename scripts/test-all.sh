@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: the JavaScript build (compile, API.md, jest, eslint, integ snapshots), the
-# check that the build changed no committed file, the Python/Java/Go consumer tests, and the deploy tests on a local
-# AWS emulator with cfn-lint. Every stage runs even when an earlier one failed; the last line is `N passed, N failed`.
+# The whole test suite, as CI runs it (.ci/run, and the GitHub workflows `build` and `release`): every stage is a projen
+# task of its own (CONTRIBUTING.md says what each needs), run here one after the other. Every stage runs even when an
+# earlier one failed; the last line is `N passed, N failed`. The environment (AWS_REGION, ...) comes from the projen
+# tasks (.projenrc.ts).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CDK_DISABLE_CLI_TELEMETRY=true
 # As in CI: projen's build then packages JavaScript only; the consumer stage builds the Python, Java and Go packages
 # itself (its Go step works around the Go checksum database, which this network does not reach).
 export CI="${CI:-true}"
@@ -39,14 +38,11 @@ unchanged_tree() {
 stage "no generated file out of date (self-mutation)" unchanged_tree
 stage "README TypeScript examples compile (jsii-rosetta --strict)" npx projen rosetta:extract
 stage "example app synthesizes" npx projen example
-if [ -f test/consumers/run.sh ]; then
-  stage "python, java and go consumer packages" bash test/consumers/run.sh
-fi
-if [ -f test/deploy/run.sh ]; then
-  stage "deploy on the local AWS emulator, cfn-lint" bash test/deploy/run.sh
-fi
-if [ -f test/terraform/run.sh ]; then
-  stage "migration off the Terraform module and parity (Terraform CLI on the emulator)" bash test/terraform/run.sh
-fi
+stage "npm package holds the library only" npx projen test:package
+stage "GitHub workflows (actionlint, whole suite in CI)" npx projen test:workflows
+stage "aws-cdk-lib floor and newest release" npx projen test:floor
+stage "python, java and go consumer packages" npx projen test:consumers
+stage "deploy on the local AWS emulator, cfn-lint" npx projen test:deploy
+stage "migration off the Terraform module and parity (Terraform CLI on the emulator)" npx projen test:terraform
 
 node scripts/junit-summary.js test-reports

@@ -110,6 +110,19 @@ export interface VpcPeeringExternalProps {
   readonly denyNetworkAcls?: ec2.INetworkAcl[];
 
   /**
+   * Whether to give the selected subnets a Network ACL of their own, made by the construct: it holds the peering rules
+   * and, after them (rule 100, and 101 for IPv6 when the VPC has IPv6), an allow-all in both directions, so the
+   * subnets' other traffic passes as on the default NACL and the rest of the VPC is untouched (its default NACL gets
+   * nothing). The NACL is associated with the selected subnets and exposed as `networkAcl`.
+   *
+   * Deleting it (setting this back to false, or removing the construct) puts the subnets back on the VPC's default
+   * NACL — not on a NACL they had before. Not with `networkAcls`, which names the NACLs to use instead.
+   *
+   * @default false
+   */
+  readonly createNetworkAcl?: boolean;
+
+  /**
    * Whether every other Network ACL of the VPC that the app knows gets the deny rules too: the VPC's default NACL (of a
    * VPC made in this app) and every `NetworkAcl` made in the VPC, whatever subnets they hold. The Terraform module's
    * habit of passing `all_network_acl_ids`, as a switch: the public and data tiers are closed to the external VPC

@@ -35,6 +35,9 @@ export class VpcPeeringExternal extends Construct {
   /** The peering connection the routes point to. */
   public readonly vpcPeeringConnectionId: string;
 
+  /** The Network ACL made for the selected subnets, with `createNetworkAcl: true`. */
+  public readonly networkAcl?: ec2.NetworkAcl;
+
   private readonly plan: AppPeeringPlan;
 
   constructor(scope: Construct, id: string, props: VpcPeeringExternalProps) {
@@ -52,8 +55,31 @@ export class VpcPeeringExternal extends Construct {
       Annotations.of(this).addWarningV2(PeeringWarnings.BROADER_THAN_ASKED, broader);
     }
     this.vpcPeeringConnectionId = props.vpcPeeringConnectionId;
+    if (props.createNetworkAcl) {
+      if (props.networkAcls) {
+        throw new Error(
+          'createNetworkAcl and networkAcls are both given: createNetworkAcl makes a NACL for the selected subnets, ' +
+          'networkAcls names the NACLs to use instead. Keep one of them',
+        );
+      }
+      this.networkAcl = new ec2.NetworkAcl(this, 'NetworkAcl', { vpc: props.vpc });
+      const selection = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+      // A selection that selects nothing is reported by the plan, with what the VPC has: associate what there is.
+      const subnets = (() => {
+        try {
+          return props.vpc.selectSubnets(selection).subnets;
+        } catch {
+          return [];
+        }
+      })();
+      if (subnets.length > 0) {
+        this.networkAcl.associateWithSubnet('Association', { subnets });
+      }
+    }
     this.plan = AppPeeringPlan.of(this);
-    this.plan.register({ construct: this, intent, dependencies: () => this.planDependencies() });
+    this.plan.register({
+      construct: this, intent, dependencies: () => this.planDependencies(), dedicatedNetworkAcl: this.networkAcl,
+    });
     this.node.addValidation({ validate: () => this.plan.errorsOf(this) });
   }
 

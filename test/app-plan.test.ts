@@ -55,7 +55,7 @@ describe('order does not matter: the construct follows the app as it stands when
       new ec2.SubnetNetworkAclAssociation(stack, `Assoc${i}`, { subnet, networkAcl: acl }))],
     ['CfnSubnetNetworkAclAssociation (L1)', (stack: Stack, vpc: ec2.Vpc, acl: ec2.NetworkAcl) => vpc.privateSubnets.forEach((subnet, i) =>
       new ec2.CfnSubnetNetworkAclAssociation(stack, `Assoc${i}`, { subnetId: subnet.subnetId, networkAclId: acl.networkAclId }))],
-    ['NetworkAcl.associateWithSubnet', (_: Stack, vpc: ec2.Vpc, acl: ec2.NetworkAcl) => acl.associateWithSubnet('App', { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS })],
+    ['NetworkAcl.associateWithSubnet', (_: Stack, __: ec2.Vpc, acl: ec2.NetworkAcl) => acl.associateWithSubnet('App', { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS })],
   ])('subnets put on a NACL with %s, after the construct, get the rules there', (_, associate) => {
     const { stack, vpc } = newApp();
     new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
@@ -277,6 +277,17 @@ describe('several vendors on one NACL need no arithmetic', () => {
     expect(verdict(rules, tcpOut('10.200.0.9', 443))).toBe('allow');
     expect(verdict(rules, tcpOut('10.210.0.9', 443))).toBe('allow');
     expect(verdict(rules, tcpIn('10.210.0.9', 443))).toBe('deny');
+  });
+
+  test('two explicit bands that overlap in one stack: a synth error naming both constructs, not a template merge error', () => {
+    const { stack, vpc } = newApp();
+    new VpcPeeringExternal(stack, 'Elastic', { vpc, ...BASE, firstRuleNumber: 50, lastRuleNumber: 70 });
+    new VpcPeeringExternal(stack, 'Mongo', { vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'], firstRuleNumber: 70, lastRuleNumber: 99 });
+    expect(synthErrors(stack)).toEqual([
+      '[Test/Mongo] Test/Mongo and Test/Elastic both take ingress and egress rule number 70 of Network ACL Vpc8378EB38.DefaultNetworkAcl; ' +
+      "the deploy would fail with NetworkAclEntryAlreadyExists. Give Test/Mongo a band that holds none of the other's numbers " +
+      '(firstRuleNumber/lastRuleNumber), or leave both props out to number it automatically',
+    ]);
   });
 
   test('the quota counts every vendor on the NACL and, when over, names them and the ways out, once', () => {

@@ -89,7 +89,6 @@ describe('planNetworkAclEntries', () => {
     const held = (families: Array<'ipv4' | 'ipv6'>) => new Map([['acl-a', {
       key: 'acl-a',
       name: 'acl-a',
-      isVpcDefault: false,
       imported: true,
       held: [{ egress: true, ruleNumber: 200, families, what: 'a rule' }],
     }]]);

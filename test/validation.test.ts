@@ -1,7 +1,7 @@
 import { CfnParameter, Fn } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { BASE, importedVpcStack, newVpcStack, Overrides, resourcesOfType, synthImported, synthNewVpc } from './fixtures';
+import { BASE, importedVpcStack, newVpcStack, Overrides, resourcesOfType, synthNewVpc } from './fixtures';
 import { VpcPeeringExternal } from '../src';
 import { recordTemplate } from './support/record-template';
 import { synthErrors } from './support/synth-errors';

@@ -10,6 +10,7 @@
  * says what changed, never a wrong rule in silence. Each problem is reported once, on one construct.
  */
 import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { AppModel, NaclRef, naclKey, readApp, RouteTableRef } from './app-model';
 import { AddressFamily } from './cidr';
@@ -29,6 +30,8 @@ export interface PlannedVendor {
   readonly intent: VendorIntent;
   /** What its routes and entries must wait for (the acceptance of the peering). */
   readonly dependencies: () => IDependable[];
+  /** The NACL `createNetworkAcl` made for its subnets: it gets an allow-all after the peering rules. */
+  readonly dedicatedNetworkAcl?: ec2.NetworkAcl;
 }
 
 interface Outcome {
@@ -146,7 +149,9 @@ export class AppPeeringPlan {
       };
     });
     const tableNames = new Map(resolved.flatMap(r => r.routeTables.map(t => [t.key, t.name] as const)));
-    const plan = planApp(inputs, this.naclFacts(model, resolved), model.foreignRoutes, tableNames);
+    const nacls = this.naclFacts(model, resolved);
+    const plan = planApp(inputs, nacls, model.foreignRoutes, tableNames);
+    this.addCatchAlls(plan, nacls);
     const pending = model.pendingLookup || resolved.some(r => r.pendingLookup);
     const errors = this.vendors.map((_, i) => [
       ...resolved[i].problems,
@@ -185,6 +190,30 @@ export class AppPeeringPlan {
     return [...warnings.values()];
   }
 
+  /**
+   * The allow-all entries of the NACLs `createNetworkAcl` made: after the peering rules, everything else passes, as in
+   * the VPC's default NACL (IPv6 too when the VPC has it). The plan counted them as held rules.
+   */
+  private addCatchAlls(plan: AppPlan, nacls: Map<string, NaclFacts>): void {
+    this.vendors.forEach((v, i) => {
+      if (!v.dedicatedNetworkAcl) return;
+      const key = naclKey(v.dedicatedNetworkAcl.networkAclId, v.construct);
+      const held = nacls.get(key)?.held.filter(h => h.ruleNumber === 100 || h.ruleNumber === 101) ?? [];
+      for (const h of held) {
+        const family = h.families[0];
+        plan.entries[i].push({
+          acl: key,
+          egress: h.egress,
+          ruleNumber: h.ruleNumber,
+          action: 'allow',
+          family,
+          cidr: family === 'ipv4' ? '0.0.0.0/0' : '::/0',
+          traffic: { protocol: Protocol.ALL, reasons: ['everything else (the NACL made by createNetworkAcl)'] },
+        });
+      }
+    });
+  }
+
   /** What each NACL a vendor writes to already holds: the default NACL's allow-all, declared rules, the app's other entries. */
   private naclFacts(model: AppModel, resolved: ResolvedVendor[]): Map<string, NaclFacts> {
     const facts = new Map<string, NaclFacts>();
@@ -203,11 +232,15 @@ export class AppPeeringPlan {
     }));
     for (const [key, ref] of refs) {
       const held: HeldRule[] = [];
-      if (ref.defaultOf) {
-        const ipv6 = vpcHasIpv6(ref.defaultOf, model, ValueIdentity.of(ref.defaultOf)) === true;
+      const dedicated = this.vendors.find(v => v.dedicatedNetworkAcl && naclKey(v.dedicatedNetworkAcl.networkAclId, v.construct) === key);
+      const allowAllAt100 = ref.defaultOf ? "the VPC's default Network ACL" : dedicated ? 'the Network ACL made by createNetworkAcl,' : undefined;
+      const vpc = ref.defaultOf ?? dedicated?.intent.vpc;
+      if (allowAllAt100 && vpc) {
+        const ipv6 = vpcHasIpv6(vpc, model, ValueIdentity.of(vpc)) === true;
+        const whose = ref.defaultOf ? 'the default NACL' : 'the dedicated NACL';
         for (const egress of [false, true]) {
-          held.push({ egress, ruleNumber: 100, families: ['ipv4'], what: "the default NACL's allow-all rule 100" });
-          if (ipv6) held.push({ egress, ruleNumber: 101, families: ['ipv6'], what: "the default NACL's IPv6 allow-all rule 101" });
+          held.push({ egress, ruleNumber: 100, families: ['ipv4'], what: `${whose}'s allow-all rule 100` });
+          if (ipv6) held.push({ egress, ruleNumber: 101, families: ['ipv6'], what: `${whose}'s IPv6 allow-all rule 101` });
         }
       }
       // A rule declared by several constructs is one rule.
@@ -224,7 +257,7 @@ export class AppPeeringPlan {
           held.push({ egress: entry.egress, ruleNumber: entry.ruleNumber, families: [entry.family], what: resource.node.path, entry, ref: index });
         }
       });
-      facts.set(key, { key, name: ref.name, held, isVpcDefault: ref.isVpcDefault, imported: ref.imported });
+      facts.set(key, { key, name: ref.name, held, allowAllAt100, imported: ref.imported });
     }
     return facts;
   }

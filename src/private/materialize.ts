@@ -70,7 +70,8 @@ export function materializeVendor(
     // NACL entries cannot be tagged: say why the entry exists where people read templates.
     resource.addMetadata(PURPOSE_METADATA_KEY, t.reasons.join(', '));
     // Scanners flag every deny of a peer's block and allow-alls by design: say why where they read it.
-    for (const [key, value] of Object.entries(suppressionsFor({ action: e.action, protocol: t.protocol }))) {
+    const catchAll = e.cidr === '0.0.0.0/0' || e.cidr === '::/0';
+    for (const [key, value] of Object.entries(suppressionsFor({ action: e.action, protocol: t.protocol, catchAll }))) {
       resource.addMetadata(key, value);
     }
     dependencies.forEach(d => resource.node.addDependency(d));

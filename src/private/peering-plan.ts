@@ -175,8 +175,12 @@ export interface NaclFacts {
   readonly key: string;
   readonly name: string;
   readonly held: HeldRule[];
-  /** The VPC default NACL of a VPC made in this app: its allow-all at 100 decides everything after it. */
-  readonly isVpcDefault: boolean;
+  /**
+   * What the NACL is when its allow-all at 100 (101 for IPv6) is known, which decides everything after it: the default
+   * NACL of a VPC made in this app ("the VPC's default Network ACL"), or the NACL `createNetworkAcl` makes.
+   * @default - no allow-all known at 100
+   */
+  readonly allowAllAt100?: string;
   /** A NACL the app imports (its rules are unknown but for those declared). */
   readonly imported: boolean;
 }
@@ -267,7 +271,7 @@ export function planApp(
   }));
 
   for (const [acl, ws] of writers) {
-    const facts = nacls.get(acl) ?? { key: acl, name: acl, held: [], isVpcDefault: false, imported: false };
+    const facts = nacls.get(acl) ?? { key: acl, name: acl, held: [], imported: false };
     const crossStack = checkAcrossStacks(vendors, ws.map(w => w.vendor), facts);
     if (crossStack) {
       findings.push(crossStack);
@@ -421,7 +425,7 @@ function checkNumbers(
     const [ruleNumber, egress] = JSON.parse(key) as [number, boolean];
     const ours = list.filter(l => l.vendor !== undefined).sort((a, b) => byPath(a.vendor!, b.vendor!));
     // At or above 100 in a default NACL is one problem of its own (checkAt100), not a collision to report too.
-    if (list.length < 2 || ours.length === 0 || (facts.isVpcDefault && ruleNumber >= 100)) {
+    if (list.length < 2 || ours.length === 0 || (facts.allowAllAt100 && ruleNumber >= 100)) {
       continue;
     }
     const reporter = ours[ours.length - 1];
@@ -506,19 +510,19 @@ function checkShadowing(vendors: VendorInput[], facts: NaclFacts, entries: Plann
   }
 }
 
-/** Rules at or above 100: dead behind the default NACL's allow-all (an error), unknown on an imported NACL (a warning). */
+/** Rules at or above 100: dead behind a known allow-all at 100 (an error), unknown on an imported NACL (a warning). */
 function checkAt100(vendors: VendorInput[], facts: NaclFacts, ids: number[], entries: PlannedEntry[][], findings: Finding[]): void {
   for (const i of ids) {
     const high = entries[i].filter(e => e.acl === facts.key && e.ruleNumber >= 100);
     if (high.length === 0) {
       continue;
     }
-    if (facts.isVpcDefault) {
+    if (facts.allowAllAt100) {
       findings.push({
         vendor: i,
         level: 'error',
         message:
-          `lastRuleNumber ${vendors[i].band?.last} puts rules at or above 100 in the VPC's default Network ACL ${facts.name}, ` +
+          `lastRuleNumber ${vendors[i].band?.last} puts rules at or above 100 in ${facts.allowAllAt100} ${facts.name}, ` +
           'whose allow-all rule 100 holds that number and decides all traffic first: those rules would never apply (and ' +
           '100 itself would fail the deploy). Keep lastRuleNumber at 99 or below',
       });

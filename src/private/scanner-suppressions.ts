@@ -54,19 +54,42 @@ export const ALL_PROTOCOLS_ALLOW: ScannerRule = {
     'to narrow it.',
 };
 
+/**
+ * W66 on the allow-all of the dedicated NACL (`createNetworkAcl`): after the peering rules it lets everything else
+ * through, as the VPC's default NACL does.
+ */
+export const DEDICATED_ALLOW_ALL: ScannerRule = {
+  ...ALL_PROTOCOLS_ALLOW,
+  reason:
+    'The Network ACL made for the peered subnets (createNetworkAcl) allows all other traffic after the peering rules, ' +
+    'as the VPC\'s default NACL does: the peering rules before it decide the external VPC\'s traffic, and without ' +
+    'this entry the subnets would lose all other traffic.',
+};
+
+/** What of an entry decides the scanner rules it trips. */
+export interface EntryShape {
+  readonly action: 'allow' | 'deny';
+  readonly protocol: number;
+  /** The allow-all of a dedicated NACL (`createNetworkAcl`). */
+  readonly catchAll?: boolean;
+}
+
 /** The scanner rules a Network ACL entry of the construct trips by design. */
-export function scannerRulesFor(entry: { readonly action: 'allow' | 'deny'; readonly protocol: number }): ScannerRule[] {
+export function scannerRulesFor(entry: EntryShape): ScannerRule[] {
   if (entry.action === 'deny') {
     return [INEFFECTIVE_DENY];
   }
-  return entry.protocol === Protocol.ALL ? [ALL_PROTOCOLS_ALLOW] : [];
+  if (entry.protocol !== Protocol.ALL) {
+    return [];
+  }
+  return [entry.catchAll ? DEDICATED_ALLOW_ALL : ALL_PROTOCOLS_ALLOW];
 }
 
 /**
  * The suppression metadata of one Network ACL entry of the construct: add each key with
  * `entry.addMetadata(key, value)`. Empty for entries that trip no scanner rule (allows of a named protocol).
  */
-export function suppressionsFor(entry: { readonly action: 'allow' | 'deny'; readonly protocol: number }): ScannerSuppressions {
+export function suppressionsFor(entry: EntryShape): ScannerSuppressions {
   const rules = scannerRulesFor(entry);
   if (rules.length === 0) {
     return {};

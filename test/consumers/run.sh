@@ -21,8 +21,8 @@ REPORTS="$ROOT/test-reports"
 mkdir -p "$WORK" "$REPORTS"
 rm -f "$REPORTS"/consumer-*-junit.xml "$WORK/reference.json"
 
-export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CDK_DISABLE_CLI_TELEMETRY=true
+# The projen tasks' environment (AWS_REGION, ...), for a run outside `npx projen test:consumers`.
+source "$ROOT/scripts/env.sh"
 export CI="${CI:-true}"
 # sum.golang.org cannot be reached here (the proxy answers 404 for it): go.sum, committed, pins the hashes instead.
 export GOSUMDB="${GOSUMDB:-off}"

@@ -13,12 +13,13 @@ HERE="$ROOT/test/deploy"
 VENV="$HERE/.venv"
 cd "$ROOT"
 
-# Never a real AWS endpoint: dummy credentials, no metadata service, one region; the endpoint is set below.
-export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+# Never a real AWS endpoint: no metadata service, one region (the projen tasks' environment, for a run outside
+# `npx projen test:deploy`), dummy credentials; the endpoint is set below.
+source "$ROOT/scripts/env.sh"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 unset AWS_PROFILE MOTO_ACCOUNT_ID
-export CDK_DISABLE_CLI_TELEMETRY=true JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 TS_NODE_TRANSPILE_ONLY=true
+export TS_NODE_TRANSPILE_ONLY=true
 export DEPLOY_SYNTH_OUT="$HERE/cdk.out"
 
 start=$(date +%s)

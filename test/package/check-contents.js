@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+/**
+ * The npm package holds the library only: `npm pack --dry-run --json` must list the compiled library (lib/**\/*.js and
+ * lib/**\/*.d.ts), the jsii assembly (.jsii), package.json, README.md, LICENSE, API.md and the bundled dependencies
+ * (package.json bundledDependencies, which jsii needs in the package), and nothing else: no sources, tests, examples or
+ * CI scripts. Run after the compile (`npx projen compile`), from anywhere.
+ *
+ * JUnit: test-reports/package-junit.xml. Exits 1 when a check fails.
+ */
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..', '..');
+const report = path.join(root, 'test-reports', 'package-junit.xml');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
+const bundled = pkg.bundledDependencies ?? pkg.bundleDependencies ?? [];
+
+const TOP_LEVEL = ['package.json', 'README.md', 'LICENSE', 'API.md', '.jsii'];
+const REQUIRED = [...TOP_LEVEL, 'lib/index.js', 'lib/index.d.ts', ...bundled.map(dep => `node_modules/${dep}/package.json`)];
+const FORBIDDEN_DIRS = ['src/', 'test/', 'example/', 'scripts/', '.ci/', '.github/', '.projen/', 'rosetta/', 'dist/', 'test-reports/'];
+
+const allowed = file =>
+  TOP_LEVEL.includes(file) ||
+  (file.startsWith('lib/') && (file.endsWith('.d.ts') || file.endsWith('.js'))) ||
+  bundled.some(dep => file.startsWith(`node_modules/${dep}/`));
+
+const cases = [];
+function check(name, failures) {
+  cases.push({ name, failures });
+  console.log(`${failures.length ? 'FAIL' : 'pass'} ${name}${failures.map(f => `\n       ${f}`).join('')}`);
+}
+
+let files;
+try {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] });
+  files = JSON.parse(out)[0].files.map(f => f.path);
+  check('npm pack --dry-run --json lists the package', []);
+} catch (e) {
+  check('npm pack --dry-run --json lists the package', [String(e.message)]);
+}
+
+if (files) {
+  check('every file is library: lib/**/*.js, lib/**/*.d.ts, .jsii, package.json, README.md, LICENSE, API.md, bundled dependencies',
+    files.filter(f => !allowed(f)).map(f => `not library: ${f}`));
+  for (const file of REQUIRED) {
+    check(`the package holds ${file}`, files.includes(file) ? [] : [`${file} is missing (was the library compiled? npx projen compile)`]);
+  }
+  for (const dir of FORBIDDEN_DIRS) {
+    check(`nothing from ${dir}`, files.filter(f => f.startsWith(dir)).map(f => `packed: ${f}`));
+  }
+}
+
+const esc = s => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const failed = cases.filter(c => c.failures.length).length;
+fs.mkdirSync(path.dirname(report), { recursive: true });
+fs.writeFileSync(report, [
+  '<?xml version="1.0" encoding="UTF-8"?>',
+  `<testsuites><testsuite name="npm package contents" tests="${cases.length}" failures="${failed}">`,
+  ...cases.map(c => `<testcase classname="npm package contents" name="${esc(c.name)}">` +
+    (c.failures.length ? `<failure message="${esc(c.failures[0])}">${esc(c.failures.join('\n'))}</failure>` : '') + '</testcase>'),
+  '</testsuite></testsuites>',
+  '',
+].join('\n'));
+console.log(`npm package contents: ${cases.length - failed} passed, ${failed} failed (${files ? files.length : 0} files)`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,64 @@
+/**
+ * Turns actionlint's findings (ACTIONLINT_JSON, its `-format '{{json .}}'` output) into one JUnit test case per
+ * workflow file, and checks that CI runs the whole suite before anything is built for users or released.
+ * Called by test/workflows/run.sh. JUnit: test-reports/workflows-junit.xml; exits 1 when a check fails.
+ */
+const fs = require('fs');
+const path = require('path');
+const YAML = require('yaml');
+
+const root = path.resolve(__dirname, '..', '..');
+const dir = path.join(root, '.github', 'workflows');
+const SUITE_JOB = 'test-all';
+const SUITE_COMMAND = 'npx projen test:all';
+
+const findings = JSON.parse(process.env.ACTIONLINT_JSON || '[]');
+const cases = [];
+function check(name, failures) {
+  cases.push({ name, failures });
+  console.log(`${failures.length ? 'FAIL' : 'pass'} ${name}${failures.map(f => `\n       ${f}`).join('')}`);
+}
+
+const files = fs.readdirSync(dir).filter(f => /\.ya?ml$/.test(f)).sort();
+for (const file of files) {
+  const mine = findings.filter(f => path.basename(f.filepath) === file);
+  check(`actionlint: .github/workflows/${file}`, mine.map(f => `${f.filepath}:${f.line}:${f.column}: ${f.message} [${f.kind}]`));
+}
+
+const workflow = name => YAML.parse(fs.readFileSync(path.join(dir, `${name}.yml`), 'utf-8'));
+const runsSuite = job => (job?.steps ?? []).some(s => typeof s.run === 'string' && s.run.includes(SUITE_COMMAND));
+// Every job a job waits for, directly or not.
+function upstream(jobs, id, seen = new Set()) {
+  for (const need of [].concat(jobs[id]?.needs ?? [])) {
+    if (!seen.has(need)) {
+      seen.add(need);
+      upstream(jobs, need, seen);
+    }
+  }
+  return seen;
+}
+
+const build = workflow('build');
+check(`the build workflow runs the whole suite (${SUITE_COMMAND}) on pull requests`,
+  build.on?.pull_request !== undefined && runsSuite(build.jobs?.[SUITE_JOB]) ? [] : [`no job ${SUITE_JOB} running ${SUITE_COMMAND} on pull_request`]);
+
+const release = workflow('release');
+check(`the release workflow runs the whole suite (${SUITE_COMMAND})`,
+  runsSuite(release.jobs?.[SUITE_JOB]) ? [] : [`no job ${SUITE_JOB} running ${SUITE_COMMAND}`]);
+check(`every job of the release workflow waits for ${SUITE_JOB}`,
+  Object.keys(release.jobs ?? {}).filter(id => id !== SUITE_JOB && !upstream(release.jobs, id).has(SUITE_JOB))
+    .map(id => `job ${id} does not wait for ${SUITE_JOB}`));
+
+const esc = s => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const failed = cases.filter(c => c.failures.length).length;
+fs.mkdirSync(path.join(root, 'test-reports'), { recursive: true });
+fs.writeFileSync(path.join(root, 'test-reports', 'workflows-junit.xml'), [
+  '<?xml version="1.0" encoding="UTF-8"?>',
+  `<testsuites><testsuite name="workflows" tests="${cases.length}" failures="${failed}">`,
+  ...cases.map(c => `<testcase classname="workflows" name="${esc(c.name)}">` +
+    (c.failures.length ? `<failure message="${esc(c.failures[0])}">${esc(c.failures.join('\n'))}</failure>` : '') + '</testcase>'),
+  '</testsuite></testsuites>',
+  '',
+].join('\n'));
+console.log(`workflows: ${cases.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
