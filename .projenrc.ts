@@ -43,6 +43,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Ships the cfn-guard 3.x binary (bin/<os>/<arch>/cfn-guard) that the scanner tests run (test/scanners/): no Rust
     // build in CI.
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    // The EC2 SDK is provided by the Lambda runtime (not bundled): a devDependency for the accepter handler's types,
+    // its tests and the emulator deploy, which runs the handler with node.
+    '@aws-sdk/client-ec2@^3',
+    'aws-sdk-client-mock@^4',
   ],
 
   jestOptions: {
@@ -221,5 +225,7 @@ project.addPackageIgnore('/bench/');
 
 project.eslint?.addLintPattern('example');
 project.eslint?.allowDevDeps('example/**');
+// The accepter's Lambda handler imports the SDK the Lambda runtime provides (a devDependency, never bundled).
+project.eslint?.allowDevDeps('src/handlers/**');
 
 project.synth();

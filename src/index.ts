@@ -3,3 +3,5 @@ export * from './vpc-peering-external';
 export * from './warnings';
 export * from './ephemeral-ports';
 export * from './security-group-check';
+export * from './peering-connection-accepter';
+export * from './saas-peering-preset';

@@ -1,4 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ExpectedRequester } from './peering-connection-accepter';
+import { SaasPeeringPreset } from './saas-peering-preset';
 import { SecurityGroupCheck } from './security-group-check';
 
 /**
@@ -206,6 +208,56 @@ export interface VpcPeeringExternalProps {
    * @default SecurityGroupCheck.WARN
    */
   readonly securityGroupCheck?: SecurityGroupCheck;
+
+  /**
+   * The documented traffic of SaaS vendors, for example `SaasPeeringPreset.mongoDbAtlas()`.
+   *
+   * Each preset's connections are added to `allowOutbound` and `allowInbound` (which may then be left out).
+   *
+   * @default - no preset: only `allowOutbound` and `allowInbound`
+   */
+  readonly presets?: SaasPeeringPreset[];
+
+  /**
+   * Whether to accept the peering request at deploy time.
+   *
+   * A custom resource calls `AcceptVpcPeeringConnection` in the stack's region when the request is pending
+   * acceptance, succeeds without a call when the connection is already active, and fails with the reason when the
+   * request is expired, rejected or not for this VPC (or, with `expectedRequester`, from someone else). Its function
+   * may accept only this connection, only for this VPC. The routes and entries depend on it. Deleting the stack leaves
+   * the connection active. Without it, accept the request by hand (console or `aws ec2 accept-vpc-peering-connection`)
+   * before the deploy.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/vpc/latest/peering/accept-vpc-peering-connection.html
+   */
+  readonly acceptPeeringConnection?: boolean;
+
+  /**
+   * The account (and VPC) the peering request must come from: the vendor's.
+   *
+   * A request from another account or VPC is refused, both by the function's IAM policy (`ec2:RequesterVpc`) and by
+   * its own check ("peer phishing"). Also checked when the connection was accepted by hand.
+   *
+   * @default - the requester is not checked
+   * @see https://docs.aws.amazon.com/vpc/latest/peering/security-iam.html
+   */
+  readonly expectedRequester?: ExpectedRequester;
+
+  /**
+   * Whether to let the external VPC resolve the public DNS hostnames of your VPC's instances and endpoints to their
+   * private IP addresses (the accepter-side option `AllowDnsResolutionFromRemoteVpc`).
+   *
+   * Without it, a hostname such as `ec2-54-1-2-3.compute-1.amazonaws.com` resolves to its public IP in the external
+   * VPC, and its traffic leaves the peering. CloudFormation cannot set the option: a custom resource sets it with
+   * `ModifyVpcPeeringConnectionOptions` once the connection is active, and turns it off again when removed. Your VPC
+   * needs DNS hostnames and DNS resolution enabled (`enableDnsHostnames`, `enableDnsSupport`; a warning says so for a
+   * `new ec2.Vpc` that has them off). The vendor sets its own side's option.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html
+   */
+  readonly allowDnsResolutionFromRemoteVpc?: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Ids of the warnings `VpcPeeringExternal` emits at synth time. Acknowledge one with
+ * Ids of the warnings `VpcPeeringExternal` and `PeeringConnectionAccepter` emit at synth time. Acknowledge one with
  * `Annotations.of(scope).acknowledgeWarning(PeeringWarnings.SHADOWED_BY_LOWER_RULE, 'reason')`.
  */
 export class PeeringWarnings {
@@ -42,6 +42,12 @@ export class PeeringWarnings {
 
   /** `denyNetworkAcls` is given with `blanketDeny: false`, so those NACLs get no rule at all. */
   public static readonly DENY_NETWORK_ACLS_WITHOUT_DENY = 'cdk-vpc-peering-external:denyNetworkAclsWithoutDeny';
+
+  /**
+   * `allowDnsResolutionFromRemoteVpc` is set on a `new ec2.Vpc` that has `enableDnsHostnames` or `enableDnsSupport`
+   * turned off: the option then has no effect, the remote VPC keeps resolving your hostnames to public IPs.
+   */
+  public static readonly DNS_RESOLUTION_WITHOUT_VPC_DNS = 'cdk-vpc-peering-external:dnsResolutionWithoutVpcDns';
 
   private constructor() {}
 }

@@ -35,6 +35,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import os
 import re
 from typing import Any
 
@@ -427,6 +428,165 @@ def _patch_attributes() -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Custom resources backed by Node.js functions (the CDK's CustomResourceProvider), run with node instead of a container
+# ---------------------------------------------------------------------------------------------------------------------
+#
+# Stock moto runs a custom resource's function in a Docker container and waits for its cfnresponse; there are no
+# containers here. This model runs the function's own code with the local `node` instead, synchronously, against this
+# moto server: the code is the zip moto's Lambda holds (the asset the test uploaded, as `cdk deploy` would), the
+# credentials are those of the function's role (moto's STS, so the calls land in the role's account), and the event is
+# the one CloudFormation sends (Create / Update with OldResourceProperties / Delete with the PhysicalResourceId).
+# For a CDK provider (handler `__entrypoint__.handler`) the test stands in for the CDK's entrypoint, which only
+# reports the user handler's result to the ResponseURL: it calls `index.handler` and reports the result itself.
+# A thrown error fails the resource with CloudFormation's wording; a changed PhysicalResourceId on an update is a
+# replacement (the old id gets its Delete in the cleanup phase), as on AWS.
+
+#: the server's own endpoint, set by server.start(): the functions call it back
+SELF_ENDPOINT: str | None = None
+#: the repository's node_modules: the AWS SDK for JavaScript v3, which the Lambda runtime would provide
+NODE_MODULES = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "node_modules"))
+NODE_TIMEOUT_SECONDS = 120
+
+_NODE_RUNNER = """
+const [dir, moduleName, fnName, eventJson] = process.argv.slice(1);
+Promise.resolve()
+  .then(() => require(require('path').join(dir, moduleName))[fnName](JSON.parse(eventJson), {}))
+  .then(r => process.stdout.write(JSON.stringify(r ?? {})),
+        e => { process.stderr.write(String((e && e.message) || e)); process.exit(1); });
+"""
+
+
+class CustomResourceFailed(Exception):
+    """The function of a custom resource failed (its message is the resource's failure reason)."""
+
+
+class CfnNodeCustomResource(_ExtModel):
+    """`Custom::*` and `AWS::CloudFormation::CustomResource` whose ServiceToken is a Node.js function in moto."""
+
+    __module__ = _MODEL_MODULE
+
+    def __init__(self, account_id: str, region_name: str, props: dict[str, Any], resource_type: str = "",
+                 logical_id: str = "", stack_id: str = ""):
+        super().__init__(account_id, region_name, props)
+        self.resource_type, self.logical_id, self.stack_id = resource_type, logical_id, stack_id
+        self.data: dict[str, Any] = {}
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CloudFormation::CustomResource"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return True  # whatever the function returns in Data
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        if attribute_name in self.data:
+            return self.data[attribute_name]
+        raise parsing.ValidationError(message=f"CustomResource attribute error: Vendor response doesn't contain "
+                                              f"{attribute_name} attribute in object {self.logical_id}")
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[override]
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> "CfnNodeCustomResource":
+        resource = cls(account_id, region_name, cloudformation_json.get("Properties") or {},
+                       kwargs["ResourceType"], kwargs["LogicalId"], kwargs["StackId"])
+        resource._create()
+        return resource
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[override]
+        cls, original_resource: "CfnNodeCustomResource", new_resource_name: str, cloudformation_json: Any,
+        account_id: str, region_name: str,
+    ) -> "CfnNodeCustomResource":
+        new_props = cloudformation_json.get("Properties") or {}
+        o = original_resource
+        result = o._invoke("Update", new_props, old_props=o.props, physical_id=o.id)
+        new_id = result.get("PhysicalResourceId") or o.id
+        if new_id != o.id:
+            replacement = cls(account_id, region_name, new_props, o.resource_type, o.logical_id, o.stack_id)
+            replacement.id, replacement.data = new_id, dict(result.get("Data") or {})
+            replacement.ext_replaces = o  # type: ignore[attr-defined]  # the old id's Delete comes in the cleanup
+            return replacement
+        o.data = dict(result.get("Data") or {})
+        o.props = copy.deepcopy(new_props)
+        return o
+
+    def _create(self) -> None:
+        import uuid
+
+        result = self._invoke("Create", self.props)
+        self.id = result.get("PhysicalResourceId") or f"{self.logical_id}-{uuid.uuid4().hex[:12]}"
+        self.data = dict(result.get("Data") or {})
+
+    def _update_in_place(self, new_props: dict[str, Any]) -> None:  # rollback of an update: Update back
+        result = self._invoke("Update", new_props, old_props=self.props, physical_id=self.id)
+        self.data = dict(result.get("Data") or {})
+
+    def _delete(self) -> None:
+        self._invoke("Delete", self.props, physical_id=self.id)
+
+    def _invoke(self, request_type: str, props: dict[str, Any], old_props: dict[str, Any] | None = None,
+                physical_id: str | None = None) -> dict[str, Any]:
+        import io
+        import shutil
+        import subprocess
+        import tempfile
+        import uuid
+        import zipfile
+
+        from moto.awslambda.utils import get_backend as get_lambda_backend
+        from moto.sts.models import sts_backends
+
+        if SELF_ENDPOINT is None:
+            raise RuntimeError("moto_ext.SELF_ENDPOINT is not set: start the server with server.start()")
+        fn = get_lambda_backend(self.account_id, self.region_name).get_function(props["ServiceToken"])
+        if not fn.code_bytes:
+            raise RuntimeError(f"function {fn.function_name} has no code: upload its asset before the deploy")
+        module_name, _, fn_name = (fn.handler or "index.handler").rpartition(".")
+        if module_name == "__entrypoint__":
+            module_name = "index"  # the CDK's entrypoint only reports index.handler's result: this model does
+        event = {
+            "RequestType": request_type, "ServiceToken": props["ServiceToken"],
+            "ResponseURL": "http://127.0.0.1:9/unused", "StackId": self.stack_id, "RequestId": str(uuid.uuid4()),
+            "LogicalResourceId": self.logical_id, "ResourceType": self.resource_type,
+            "ResourceProperties": props,
+        }
+        if old_props is not None:
+            event["OldResourceProperties"] = old_props
+        if physical_id:
+            event["PhysicalResourceId"] = physical_id
+        session = sts_backends[self.account_id]["aws"].assume_role(
+            region_name=self.region_name, role_session_name=fn.function_name[:64], role_arn=fn.role,
+            policy="", duration=900, external_id="")
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NODE_PATH": NODE_MODULES,
+            **{k: str(v) for k, v in (fn.environment_vars or {}).items()},
+            "AWS_ENDPOINT_URL": SELF_ENDPOINT, "AWS_REGION": self.region_name, "AWS_DEFAULT_REGION": self.region_name,
+            "AWS_ACCESS_KEY_ID": session.access_key_id, "AWS_SECRET_ACCESS_KEY": session.secret_access_key,
+            "AWS_SESSION_TOKEN": session.session_token, "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_LAMBDA_FUNCTION_NAME": fn.function_name,
+        }
+        code_dir = tempfile.mkdtemp(prefix="moto-ext-fn-")
+        try:
+            zipfile.ZipFile(io.BytesIO(fn.code_bytes)).extractall(code_dir)
+            proc = subprocess.run(["node", "-e", _NODE_RUNNER, code_dir, module_name, fn_name, json.dumps(event)],
+                                  env=env, capture_output=True, text=True, timeout=NODE_TIMEOUT_SECONDS)
+        finally:
+            shutil.rmtree(code_dir, ignore_errors=True)
+        log.info("moto_ext: %s %s %s -> rc %s %s %s", request_type, self.resource_type, self.logical_id,
+                 proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])
+        if proc.returncode != 0:
+            raise CustomResourceFailed(f"Received response status [FAILED] from custom resource. Message returned: "
+                                       f"{proc.stderr.strip()[-1000:]}")
+        return json.loads(proc.stdout or "{}")
+
+
+def _is_custom_resource_type(resource_type: str) -> bool:
+    return resource_type.startswith("Custom::") or resource_type == "AWS::CloudFormation::CustomResource"
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 # Dependency order
 # ---------------------------------------------------------------------------------------------------------------------
 
@@ -732,6 +892,14 @@ def apply() -> None:
         return model_map
 
     parsing.get_model_map = get_model_map  # type: ignore[assignment]
+    stock_class_from_type = parsing.resource_class_from_type
+
+    def resource_class_from_type(resource_type: str) -> Any:
+        if _is_custom_resource_type(resource_type):
+            return CfnNodeCustomResource
+        return stock_class_from_type(resource_type)
+
+    parsing.resource_class_from_type = resource_class_from_type  # type: ignore[assignment]
     for model in EXT_MODELS:
         assert parsing.resource_class_from_type(model.cloudformation_type()) is model, model
 

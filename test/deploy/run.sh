@@ -2,7 +2,8 @@
 # The deploy test of issue 5: moto (pinned, with moto_ext) on 127.0.0.1, the extension's tests, the traps of stock moto
 # that the extension exists for (test_stock_moto.py, on a stock server of its own), the example stacks
 # deployed, updated and destroyed through the CloudFormation API and (the imported-VPC example) through the CDK CLI
-# (test_deploy_cli.py), cfn-lint over every template, and cfn-lint next to the construct's own validation on broken
+# (test_deploy_cli.py), the peering accepter accepting a second account's request (test_deploy_accepter.py, its
+# function run with node by moto_ext), cfn-lint over every template, and cfn-lint next to the construct's own validation on broken
 # templates (test_cfn_lint_agreement.py). Run from anywhere; scripts/test-all.sh calls it from the repo root.
 # JUnit: test-reports/deploy-junit.xml. Needs python3 (3.9+), node/npm with node_modules installed (npm ci), PyPI.
 set -euo pipefail
@@ -55,7 +56,7 @@ echo "moto $("$VENV/bin/python" -c 'import moto; print(moto.__version__)') with 
 rc=0
 "$VENV/bin/python" -m pytest -p no:cacheprovider -q -rs \
   --junitxml=test-reports/deploy-junit.xml -o junit_suite_name=deploy \
-  "$HERE/test_moto_ext.py" "$HERE/test_stock_moto.py" "$HERE/test_deploy.py" "$HERE/test_deploy_cli.py" "$HERE/test_cfn_lint.py" "$HERE/test_cfn_lint_agreement.py" || rc=$?
+  "$HERE/test_moto_ext.py" "$HERE/test_stock_moto.py" "$HERE/test_deploy.py" "$HERE/test_deploy_accepter.py" "$HERE/test_deploy_cli.py" "$HERE/test_cfn_lint.py" "$HERE/test_cfn_lint_agreement.py" || rc=$?
 
 "$VENV/bin/python" - <<'PY' || true
 import xml.etree.ElementTree as ET

@@ -27,6 +27,7 @@ def start(port: int = 0) -> tuple[ThreadedMotoServer, int]:
     server.start()
     host, bound = server.get_host_and_port()
     assert host == "127.0.0.1", host
+    moto_ext.SELF_ENDPOINT = f"http://127.0.0.1:{bound}"  # custom resources' functions call the server back
     return server, bound
 
 

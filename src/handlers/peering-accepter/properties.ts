@@ -1,0 +1,24 @@
+/**
+ * The contract between `PeeringConnectionAccepter` and its handler: the custom resource types and their properties.
+ * Custom resource properties reach the handler as strings.
+ */
+
+/** Accepts the peering request (or, with `Accept` = 'false', only checks it is active and from whom it should be). */
+export const ACCEPTANCE_RESOURCE_TYPE = 'Custom::VpcPeeringAcceptance';
+
+/** Turns on `AllowDnsResolutionFromRemoteVpc` on the accepter side, and off again on delete. */
+export const DNS_RESOLUTION_RESOURCE_TYPE = 'Custom::VpcPeeringDnsResolution';
+
+/** The properties of both resource types. */
+export interface AccepterProperties {
+  /** `pcx-…` */
+  readonly VpcPeeringConnectionId: string;
+  /** The id of the VPC that must be the accepter side (ours). */
+  readonly AccepterVpcId: string;
+  /** 'true' to call AcceptVpcPeeringConnection when the request is pending; 'false' to only check (acceptance only). */
+  readonly Accept?: string;
+  /** The account the request must come from. */
+  readonly ExpectedRequesterAccountId?: string;
+  /** The VPC the request must come from. */
+  readonly ExpectedRequesterVpcId?: string;
+}

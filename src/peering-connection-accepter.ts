@@ -1,0 +1,258 @@
+import * as path from 'path';
+import {
+  Annotations, ArnFormat, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Stack, Token,
+} from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import {
+  ACCEPTANCE_RESOURCE_TYPE, AccepterProperties, DNS_RESOLUTION_RESOURCE_TYPE,
+} from './handlers/peering-accepter/properties';
+import { PeeringWarnings } from './warnings';
+
+/**
+ * The account (and VPC) a peering request must come from.
+ *
+ * The accepter refuses a request from anyone else: its IAM policy allows `ec2:AcceptVpcPeeringConnection` only with
+ * the condition `ec2:RequesterVpc` in this account (and this VPC), and its function checks the request before
+ * accepting it. This guards against "peer phishing": a request from a stranger that reuses a known connection's name.
+ *
+ * @see https://docs.aws.amazon.com/vpc/latest/peering/security-iam.html
+ */
+export interface ExpectedRequester {
+  /**
+   * The AWS account id (12 digits) of the third party's VPC, as the vendor's console shows it.
+   */
+  readonly accountId: string;
+
+  /**
+   * The id (`vpc-…`) of the third party's VPC.
+   *
+   * @default - any VPC of `accountId`
+   */
+  readonly vpcId?: string;
+}
+
+/**
+ * Properties of a `PeeringConnectionAccepter`.
+ */
+export interface PeeringConnectionAccepterProps {
+  /**
+   * Your VPC: the accepter side of the peering connection.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The id (`pcx-…`) of the peering connection the third party requested to your VPC.
+   *
+   * A token works, for example `Fn.getAtt` of the vendor's own CloudFormation resource in the same app.
+   */
+  readonly vpcPeeringConnectionId: string;
+
+  /**
+   * The account (and VPC) the request must come from.
+   *
+   * Without it, a request for your VPC from any account is accepted: give it whenever you know the vendor's account.
+   *
+   * @default - the requester is not checked
+   */
+  readonly expectedRequester?: ExpectedRequester;
+
+  /**
+   * Whether to accept the request when it is pending acceptance.
+   *
+   * With `false` the connection must already be active (accepted by hand): the deploy checks that it is, that it is
+   * for this VPC and, with `expectedRequester`, from whom it is, and fails otherwise; the function gets no permission
+   * to accept anything.
+   *
+   * @default true
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AcceptVpcPeeringConnection.html
+   */
+  readonly acceptPeeringConnection?: boolean;
+
+  /**
+   * Whether to let the remote (requester's) VPC resolve the public DNS hostnames of instances in your VPC to their
+   * private IP addresses, the accepter-side option `AllowDnsResolutionFromRemoteVpc`.
+   *
+   * Set after the acceptance with `ModifyVpcPeeringConnectionOptions`, turned off again when removed. CloudFormation
+   * has no property for it. Your VPC needs DNS hostnames and DNS resolution enabled (a warning says so for a
+   * `new ec2.Vpc` that has either turned off). The third party sets its own side.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html
+   */
+  readonly allowDnsResolutionFromRemoteVpc?: boolean;
+}
+
+/**
+ * Accepts a VPC peering request that a third party (a SaaS vendor) sent to your VPC, at deploy time.
+ *
+ * CloudFormation has no resource that accepts a peering request from another account (`AWS::EC2::VPCPeeringConnection`
+ * only requests one), so this construct adds a custom resource that calls `AcceptVpcPeeringConnection` in the stack's
+ * region. It succeeds without a call when the connection is already active, does nothing when deleted (the
+ * connection stays), and fails with the reason when the request is expired, rejected, failed or deleted, is not for
+ * this VPC, or (with `expectedRequester`) comes from another account or VPC.
+ *
+ * The function's role may accept only this one connection (its ARN), only for this VPC (`ec2:AccepterVpc`) and, with
+ * `expectedRequester`, only from that account or VPC (`ec2:RequesterVpc`). One function per stack serves every
+ * accepter of the stack; each adds its own statements.
+ *
+ * @example
+ * import { PeeringConnectionAccepter } from 'cdk-vpc-peering-external';
+ *
+ * const accepter = new PeeringConnectionAccepter(this, 'Accepter', {
+ *   vpc,
+ *   vpcPeeringConnectionId: 'pcx-0123456789abcdef0',
+ *   expectedRequester: { accountId: '111122223333' },
+ *   allowDnsResolutionFromRemoteVpc: true,
+ * });
+ */
+export class PeeringConnectionAccepter extends Construct {
+  /**
+   * The custom resource that accepts the request (or checks an accepted one). Make routes to the connection depend on
+   * it: a route to a connection that is not active yet is a blackhole.
+   *
+   * `getAttString('RequesterAccountId')`, `'RequesterVpcId'` and `'RequesterCidrBlock'` read the requester side.
+   */
+  public readonly acceptance: CustomResource;
+
+  /**
+   * The custom resource that sets `AllowDnsResolutionFromRemoteVpc` on your side, when asked for.
+   */
+  public readonly dnsResolution?: CustomResource;
+
+  /** The peering connection. */
+  public readonly vpcPeeringConnectionId: string;
+
+  /** The ARN of the peering connection in this stack's account and region, which the IAM statements name. */
+  public readonly vpcPeeringConnectionArn: string;
+
+  constructor(scope: Construct, id: string, props: PeeringConnectionAccepterProps) {
+    super(scope, id);
+    validateProps(props);
+    const stack = Stack.of(this);
+    const accept = props.acceptPeeringConnection ?? true;
+    this.vpcPeeringConnectionId = props.vpcPeeringConnectionId;
+    this.vpcPeeringConnectionArn = stack.formatArn({
+      service: 'ec2',
+      resource: 'vpc-peering-connection',
+      resourceName: props.vpcPeeringConnectionId,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    const accepterVpcArn = stack.formatArn({
+      service: 'ec2',
+      resource: 'vpc',
+      resourceName: props.vpc.vpcId,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+
+    const provider = CustomResourceProvider.getOrCreateProvider(this, PROVIDER_ID, {
+      codeDirectory: HANDLER_DIRECTORY,
+      runtime: CustomResourceProviderRuntime.NODEJS_22_X,
+      description: 'Accepts VPC peering requests and sets their accepter-side DNS option (cdk-vpc-peering-external)',
+      policyStatements: [{
+        // DescribeVpcPeeringConnections supports no resource-level permissions (nor condition keys): '*' is the only
+        // resource it takes. It reads; every mutating action below names one connection.
+        Effect: 'Allow',
+        Action: 'ec2:DescribeVpcPeeringConnections',
+        Resource: '*',
+      }],
+    });
+
+    const conditions = peeringConditions(stack, accepterVpcArn, props.expectedRequester);
+    if (accept) {
+      provider.addToRolePolicy({
+        Effect: 'Allow',
+        Action: 'ec2:AcceptVpcPeeringConnection',
+        Resource: this.vpcPeeringConnectionArn,
+        Condition: conditions,
+      });
+    }
+
+    const properties: AccepterProperties = {
+      VpcPeeringConnectionId: props.vpcPeeringConnectionId,
+      AccepterVpcId: props.vpc.vpcId,
+      ExpectedRequesterAccountId: props.expectedRequester?.accountId,
+      ExpectedRequesterVpcId: props.expectedRequester?.vpcId,
+    };
+    this.acceptance = new CustomResource(this, 'Acceptance', {
+      serviceToken: provider.serviceToken,
+      resourceType: ACCEPTANCE_RESOURCE_TYPE,
+      properties: { ...properties, Accept: accept ? 'true' : 'false' },
+    });
+
+    if (props.allowDnsResolutionFromRemoteVpc) {
+      warnWithoutDns(this, props.vpc);
+      provider.addToRolePolicy({
+        Effect: 'Allow',
+        Action: 'ec2:ModifyVpcPeeringConnectionOptions',
+        Resource: this.vpcPeeringConnectionArn,
+        Condition: conditions,
+      });
+      this.dnsResolution = new CustomResource(this, 'DnsResolution', {
+        serviceToken: provider.serviceToken,
+        resourceType: DNS_RESOLUTION_RESOURCE_TYPE,
+        properties,
+      });
+      this.dnsResolution.node.addDependency(this.acceptance);
+    }
+  }
+}
+
+/** The construct id of the stack's one provider is `${PROVIDER_ID}CustomResourceProvider`. */
+const PROVIDER_ID = 'VpcPeeringAccepter';
+
+/**
+ * The handler's compiled JavaScript (jsii compiles `src/handlers` into `lib/handlers`). Both `src/` (ts-node, jest)
+ * and `lib/` sit one level below the package root, so this names `lib/handlers/peering-accepter` from either.
+ */
+const HANDLER_DIRECTORY = path.join(__dirname, '..', 'lib', 'handlers', 'peering-accepter');
+
+const PCX_ID = /^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+function validateProps(props: PeeringConnectionAccepterProps): void {
+  const id = props.vpcPeeringConnectionId;
+  if (!Token.isUnresolved(id) && !PCX_ID.test(id)) {
+    throw new Error(`vpcPeeringConnectionId '${id}' is not a VPC peering connection id: expected 'pcx-' and 8 or 17 lowercase hexadecimal characters`);
+  }
+  const requester = props.expectedRequester;
+  if (requester && !Token.isUnresolved(requester.accountId) && !ACCOUNT_ID.test(requester.accountId)) {
+    throw new Error(`expectedRequester.accountId '${requester.accountId}' is not an AWS account id: expected 12 digits`);
+  }
+  if (requester?.vpcId !== undefined && !Token.isUnresolved(requester.vpcId) && !VPC_ID.test(requester.vpcId)) {
+    throw new Error(`expectedRequester.vpcId '${requester.vpcId}' is not a VPC id: expected 'vpc-' and 8 or 17 lowercase hexadecimal characters`);
+  }
+}
+
+/**
+ * `ec2:AccepterVpc` = our VPC; with an expected requester, `ec2:RequesterVpc` in the requester's account (that VPC, or
+ * any VPC of the account). The requester's VPC may be in another region (inter-region peering): its ARN's region is
+ * left open.
+ */
+function peeringConditions(stack: Stack, accepterVpcArn: string, requester?: ExpectedRequester): Record<string, unknown> {
+  const conditions: Record<string, Record<string, string>> = {
+    ArnEquals: { 'ec2:AccepterVpc': accepterVpcArn },
+  };
+  if (requester) {
+    conditions.ArnLike = {
+      'ec2:RequesterVpc': `arn:${stack.partition}:ec2:*:${requester.accountId}:vpc/${requester.vpcId ?? '*'}`,
+    };
+  }
+  return conditions;
+}
+
+function warnWithoutDns(scope: Construct, vpc: ec2.IVpc): void {
+  if (!(vpc instanceof ec2.Vpc)) {
+    return; // an imported VPC does not say; the README asks for both settings
+  }
+  const off = [
+    ...(vpc.dnsHostnamesEnabled ? [] : ['enableDnsHostnames']),
+    ...(vpc.dnsSupportEnabled ? [] : ['enableDnsSupport']),
+  ];
+  if (off.length > 0) {
+    Annotations.of(scope).addWarningV2(PeeringWarnings.DNS_RESOLUTION_WITHOUT_VPC_DNS,
+      `allowDnsResolutionFromRemoteVpc is set but the VPC has ${off.join(' and ')} turned off: the remote VPC ` +
+      'can resolve your hostnames to private IPs only when both are on');
+  }
+}
