@@ -6,7 +6,7 @@ import { SecurityGroupCheck } from './security-group-check';
 /**
  * Properties of a `VpcPeeringExternal`.
  *
- * Give the VPC, the id of the peering connection you accepted, the CIDR blocks of the external VPC and the traffic your
+ * Give the VPC, the id of the peering connection the third party requested, the CIDR blocks of the external VPC and the traffic your
  * private app subnets may open towards it. Everything else has a default that locks the peering down.
  */
 export interface VpcPeeringExternalProps {
@@ -16,10 +16,12 @@ export interface VpcPeeringExternalProps {
   readonly vpc: ec2.IVpc;
 
   /**
-   * The id of the VPC peering connection (`pcx-…`) that the third party requested and you accepted.
+   * The id of the VPC peering connection (`pcx-…`) that the third party requested.
    *
-   * CloudFormation cannot accept a peering request for a VPC you do not own: accept it first (console or
-   * `aws ec2 accept-vpc-peering-connection`), then pass its id here. A token (a `CfnParameter`, `Fn.importValue`) is fine.
+   * CloudFormation has no resource that accepts a request for a VPC you do not own: set `acceptPeeringConnection` to
+   * accept it in the deploy (a custom resource), or accept it by hand first (console or
+   * `aws ec2 accept-vpc-peering-connection`). A token (a `CfnParameter`, `Fn.importValue`, the attribute of a SaaS
+   * resource type such as `MongoDB::Atlas::NetworkPeering`) is fine.
    *
    * @see https://docs.aws.amazon.com/vpc/latest/peering/accept-vpc-peering-connection.html
    */

@@ -1,6 +1,7 @@
 import { Annotations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IDependable } from 'constructs';
+import { PeeringConnectionAccepter } from './peering-connection-accepter';
 import { AppPeeringPlan } from './private/app-plan';
 import { broaderThanAsked, broaderThanAskedMessage } from './private/effective-policy';
 import { allowedTraffic } from './private/peering-plan';
@@ -34,6 +35,13 @@ import { PeeringWarnings } from './warnings';
 export class VpcPeeringExternal extends Construct {
   /** The peering connection the routes point to. */
   public readonly vpcPeeringConnectionId: string;
+
+  /**
+   * The accepter of the peering request, when `acceptPeeringConnection`, `allowDnsResolutionFromRemoteVpc` or
+   * `expectedRequester` is set: its `acceptance` (and `dnsResolution`) custom resources. The routes and entries
+   * depend on the acceptance.
+   */
+  public readonly accepter?: PeeringConnectionAccepter;
 
   /** The Network ACL made for the selected subnets, with `createNetworkAcl: true`. */
   public readonly networkAcl?: ec2.NetworkAcl;
@@ -76,6 +84,15 @@ export class VpcPeeringExternal extends Construct {
         this.networkAcl.associateWithSubnet('Association', { subnets });
       }
     }
+    if (props.acceptPeeringConnection || props.allowDnsResolutionFromRemoteVpc || props.expectedRequester) {
+      this.accepter = new PeeringConnectionAccepter(this, 'Accepter', {
+        vpc: props.vpc,
+        vpcPeeringConnectionId: props.vpcPeeringConnectionId,
+        expectedRequester: props.expectedRequester,
+        acceptPeeringConnection: props.acceptPeeringConnection ?? false,
+        allowDnsResolutionFromRemoteVpc: props.allowDnsResolutionFromRemoteVpc ?? false,
+      });
+    }
     this.plan = AppPeeringPlan.of(this);
     this.plan.register({
       construct: this, intent, dependencies: () => this.planDependencies(), dedicatedNetworkAcl: this.networkAcl,
@@ -114,6 +131,6 @@ export class VpcPeeringExternal extends Construct {
 
   /** What the routes and entries must wait for. */
   private planDependencies(): IDependable[] {
-    return [];
+    return this.accepter ? [this.accepter.acceptance] : [];
   }
 }

@@ -1,8 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE, importedVpcStack, newVpcStack, resourcesOfType, synthImported, synthNewVpc } from './fixtures';
-import { VpcPeeringExternal } from '../src';
+import { SaasPeeringPreset, VpcPeeringExternal } from '../src';
 import { recordTemplate } from './support/record-template';
 import { synthErrors } from './support/synth-errors';
 
@@ -306,5 +306,40 @@ describe('parity with the Terraform module\'s worked example', () => {
       ['"acl-pub"', 'egress', 'deny', -1, '*', '10.200.0.0/16'],
       ['"acl-pub"', 'ingress', 'deny', -1, '*', '10.200.0.0/16'],
     ]);
+  });
+});
+
+describe('the whole flow: accept, DNS, presets', () => {
+  test('GIVEN acceptPeeringConnection THEN every route and entry waits for the acceptance, and the accepter is exposed', () => {
+    const { stack, vpc } = newVpcStack();
+    const peering = new VpcPeeringExternal(stack, 'Atlas', {
+      vpc,
+      ...BASE,
+      acceptPeeringConnection: true,
+      allowDnsResolutionFromRemoteVpc: true,
+      expectedRequester: { accountId: '536727724300' },
+    });
+    const template = recordTemplate(Template.fromStack(stack).toJSON());
+    const acceptance = stack.resolve((peering.accepter!.acceptance.node.defaultChild as CfnResource).logicalId);
+    expect(template.Resources[acceptance].Type).toBe('Custom::VpcPeeringAcceptance');
+    expect(peering.accepter!.dnsResolution).toBeDefined();
+    const ours = [...peering.routes, ...peering.networkAclEntries].map(r => template.Resources[stack.resolve(r.logicalId)]);
+    expect(ours).toHaveLength(7);
+    expect(ours.every(r => (r.DependsOn ?? []).includes(acceptance))).toBe(true);
+  });
+
+  test('GIVEN no accept prop THEN no custom resource and no dependency', () => {
+    const { template, construct } = synthNewVpc();
+    expect(construct.accepter).toBeUndefined();
+    expect(Object.values<any>(template.Resources).some(r => String(r.Type).startsWith('Custom::'))).toBe(false);
+  });
+
+  test('GIVEN presets with allowOutbound THEN their traffic and the user\'s compose into one policy', () => {
+    const { stack, vpc } = newVpcStack();
+    const peering = new VpcPeeringExternal(stack, 'Atlas', {
+      vpc, ...BASE, presets: [SaasPeeringPreset.mongoDbAtlas()], allowOutbound: [ec2.AclTraffic.udpPort(53)],
+    });
+    const egress = peering.networkAclEntries.filter(e => e.egress && e.ruleAction === 'allow').map(e => [e.protocol, stack.resolve(e.portRange)]);
+    expect(egress).toEqual([[6, { from: 27015, to: 27017 }], [17, { from: 53, to: 53 }]]);
   });
 });

@@ -7,6 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { AddressFamily, cidrsOverlap, validateCidr } from './cidr';
 import { AUTOMATIC_BAND, checkBandHolds, ExternalCidr, RuleBand } from './peering-plan';
+import { trafficOfPresets } from './presets';
 import { describeTraffic, PortRange, Protocol, protocolName, Traffic } from './traffic';
 import { ValueIdentity } from './value-identity';
 import { SecurityGroupCheck } from '../security-group-check';
@@ -236,8 +237,10 @@ export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct)
   const identity = ValueIdentity.of(scope);
   const externalCidrs = validateExternalCidrs(props.externalCidrBlocks, props.externalIpv6CidrBlocks, t => identity.identity(t));
   const families = new Set(externalCidrs.map(c => c.family));
-  const allowOutbound = normalizeTraffic(props.allowOutbound, 'allowOutbound', families);
-  const allowInbound = normalizeTraffic(props.allowInbound, 'allowInbound', families);
+  // Presets come after the props' own traffic, so that messages about allowOutbound[i] name the user's entries.
+  const presetTraffic = trafficOfPresets(props.presets);
+  const allowOutbound = normalizeTraffic([...props.allowOutbound ?? [], ...presetTraffic.outbound], 'allowOutbound', families);
+  const allowInbound = normalizeTraffic([...props.allowInbound ?? [], ...presetTraffic.inbound], 'allowInbound', families);
   validateSomeTraffic(allowOutbound, allowInbound);
   const ephemeralPortRange = validatePortRange(props.ephemeralPortRange ?? DEFAULTS.ephemeralPortRange, 'ephemeralPortRange');
   const explicitBand = props.firstRuleNumber !== undefined || props.lastRuleNumber !== undefined;

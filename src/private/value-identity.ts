@@ -25,6 +25,9 @@ export class ValueIdentity {
 
   private static readonly byStack = new WeakMap<Stack, ValueIdentity>();
 
+  /** Names of reference tokens, by their string. */
+  private readonly referenceNames = new Map<string, string>();
+
   private constructor(public readonly stack: Stack) {}
 
   /** What the value resolves to in this stack (a literal or a CloudFormation intrinsic). */
@@ -64,7 +67,6 @@ export class ValueIdentity {
     return readableName(this.resolve(value)) ?? `H${shortHash(this.identity(value))}`;
   }
 
-  private readonly referenceNames = new Map<string, string>();
 }
 
 /**

@@ -99,5 +99,5 @@ def test_cfn_lint_jest_templates() -> None:
     """The templates the jest tests synthesized, deduplicated by content."""
     templates = sorted(glob.glob(os.path.join(JEST_TEMPLATES, "*.json")))
     if not templates:
-        pytest.skip(f"no recorded jest templates in {JEST_TEMPLATES}: run jest with RECORD_TEMPLATES_DIR set (scripts/test-all.sh does)")
+        pytest.fail(f"no recorded jest templates in {JEST_TEMPLATES}: run jest with RECORD_TEMPLATES_DIR set (scripts/test-all.sh does)")
     assert_no_errors(templates, "jest templates")
