@@ -7,6 +7,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { NewVpcExampleStack } from '../example/stacks';
+import { markdownTable } from './support/markdown';
 import { aclKeys, evaluate, naclEntriesFromTemplate, Packet } from './support/nacl-evaluator';
 
 const HEADER = ['packet', 'direction', 'protocol', 'port / icmp', 'NACL', 'what else decides'];
@@ -14,18 +15,7 @@ const PROTOCOLS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1 };
 
 function packetTable(): string[][] {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf-8');
-  const lines = readme.slice(readme.indexOf('## What the rules can and cannot stop')).split('\n');
-  const cells = (line: string) => line.trim().replace(/^\||\|$/g, '').split('|').map(c => c.trim());
-  const start = lines.findIndex(l => l.startsWith('|') && JSON.stringify(cells(l)) === JSON.stringify(HEADER));
-  expect(start).toBeGreaterThanOrEqual(0);
-  const rows: string[][] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) {
-      break;
-    }
-    rows.push(cells(line));
-  }
-  return rows;
+  return markdownTable(readme, '## What the rules can and cannot stop', HEADER);
 }
 
 const template = Template.fromStack(new NewVpcExampleStack(new App(), 'Example')).toJSON();

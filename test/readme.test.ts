@@ -7,22 +7,8 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ENTRY_HEADER, ROUTE_HEADER, tablesOf } from '../example/show';
 import { NewVpcExampleStack } from '../example/stacks';
+import { markdownTable } from './support/markdown';
 
-/** The rows of the first markdown table after `marker` whose header is `header`. */
-function markdownTable(markdown: string, marker: string, header: string[]): string[][] {
-  const lines = markdown.slice(markdown.indexOf(marker)).split('\n');
-  const cells = (line: string) => line.trim().replace(/^\||\|$/g, '').split('|').map(c => c.trim());
-  const start = lines.findIndex(l => l.startsWith('|') && JSON.stringify(cells(l)) === JSON.stringify(header));
-  expect(start).toBeGreaterThanOrEqual(0);
-  const rows: string[][] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) {
-      break;
-    }
-    rows.push(cells(line));
-  }
-  return rows;
-}
 
 test('the README tables of what gets created match the example stack', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf-8');
