@@ -3,11 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IDependable } from 'constructs';
 import { PeeringConnectionAccepter } from './peering-connection-accepter';
 import { AppPeeringPlan } from './private/app-plan';
-import { broaderThanAsked, broaderThanAskedMessage } from './private/effective-policy';
-import { allowedTraffic } from './private/peering-plan';
-import { validateProps } from './private/validate-props';
+import { DEFAULT_SUBNETS, propWarnings, validateProps } from './private/validate-props';
 import { VpcPeeringExternalProps } from './vpc-peering-external-props';
-import { PeeringWarnings } from './warnings';
 
 /**
  * Routes and Network ACL entries for a VPC peering connection with a third party's VPC (a SaaS provider's).
@@ -51,39 +48,11 @@ export class VpcPeeringExternal extends Construct {
   constructor(scope: Construct, id: string, props: VpcPeeringExternalProps) {
     super(scope, id);
     const intent = validateProps(props, this);
-    if (!intent.blanketDeny && ((props.denyNetworkAcls ?? []).length > 0 || intent.denyOtherNetworkAcls)) {
-      const what = intent.denyOtherNetworkAcls ? 'denyOtherNetworkAcls is true' : `denyNetworkAcls lists ${props.denyNetworkAcls!.length} NACL(s)`;
-      Annotations.of(this).addWarningV2(PeeringWarnings.DENY_NETWORK_ACLS_WITHOUT_DENY,
-        `${what}, but blanketDeny is false, so they get no rule: ` +
-        'set blanketDeny to true to deny the external VPC there, or remove denyNetworkAcls and denyOtherNetworkAcls');
-    }
-    const broader = broaderThanAskedMessage(this.node.path,
-      broaderThanAsked(intent, (egress, family) => allowedTraffic({ ...intent, accessAcls: [], denyAcls: [] }, egress, family)));
-    if (broader) {
-      Annotations.of(this).addWarningV2(PeeringWarnings.BROADER_THAN_ASKED, broader);
+    for (const w of propWarnings(props, intent, this.node.path)) {
+      Annotations.of(this).addWarningV2(w.id, w.message);
     }
     this.vpcPeeringConnectionId = props.vpcPeeringConnectionId;
-    if (props.createNetworkAcl) {
-      if (props.networkAcls) {
-        throw new Error(
-          'createNetworkAcl and networkAcls are both given: createNetworkAcl makes a NACL for the selected subnets, ' +
-          'networkAcls names the NACLs to use instead. Keep one of them',
-        );
-      }
-      this.networkAcl = new ec2.NetworkAcl(this, 'NetworkAcl', { vpc: props.vpc });
-      const selection = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-      // A selection that selects nothing is reported by the plan, with what the VPC has: associate what there is.
-      const subnets = (() => {
-        try {
-          return props.vpc.selectSubnets(selection).subnets;
-        } catch {
-          return [];
-        }
-      })();
-      if (subnets.length > 0) {
-        this.networkAcl.associateWithSubnet('Association', { subnets });
-      }
-    }
+    this.networkAcl = props.createNetworkAcl ? this.makeNetworkAcl(props.vpc, props.subnets) : undefined;
     if (props.acceptPeeringConnection || props.allowDnsResolutionFromRemoteVpc || props.expectedRequester) {
       this.accepter = new PeeringConnectionAccepter(this, 'Accepter', {
         vpc: props.vpc,
@@ -99,6 +68,7 @@ export class VpcPeeringExternal extends Construct {
     });
     this.node.addValidation({ validate: () => this.plan.errorsOf(this) });
   }
+
 
   /**
    * The routes to the external VPC: one per distinct route table of the selected subnets and external CIDR block.
@@ -127,6 +97,21 @@ export class VpcPeeringExternal extends Construct {
   /** The further NACLs that got only deny rules. */
   public get denyNetworkAclIds(): string[] {
     return this.plan.resourcesOf(this).denyNetworkAclIds;
+  }
+
+  /** The NACL of `createNetworkAcl`, associated with the selected subnets (the plan puts the rules in it). */
+  private makeNetworkAcl(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): ec2.NetworkAcl {
+    const acl = new ec2.NetworkAcl(this, 'NetworkAcl', { vpc });
+    let subnets: ec2.ISubnet[] = [];
+    try {
+      subnets = vpc.selectSubnets(selection ?? DEFAULT_SUBNETS).subnets;
+    } catch {
+      // A selection that selects nothing is reported by the plan, with what the VPC has.
+    }
+    if (subnets.length > 0) {
+      acl.associateWithSubnet('Association', { subnets });
+    }
+    return acl;
   }
 
   /** What the routes and entries must wait for. */

@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { AppModel, defaultNetworkAclId, NaclRef, naclRef, RouteTableRef } from './app-model';
 import { isCfn, isNewSubnet } from './construct-kinds';
-import { overlapsWithOwn, VendorIntent } from './validate-props';
+import { DEFAULT_SUBNETS, overlapsWithOwn, VendorIntent } from './validate-props';
 import { ValueIdentity } from './value-identity';
 import { PeeringWarnings } from '../warnings';
 
@@ -135,7 +135,7 @@ function describeSubnet(subnet: ec2.ISubnet): string {
 function selectSubnets(
   vpc: ec2.IVpc, subnets: ec2.SubnetSelection | undefined,
 ): { subnets: ec2.ISubnet[]; pendingLookup: boolean; problem?: string } {
-  const selection = subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  const selection = subnets ?? DEFAULT_SUBNETS;
   let selected: ec2.SelectedSubnets | undefined;
   let why = '';
   try {

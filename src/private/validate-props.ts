@@ -6,12 +6,14 @@ import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { AddressFamily, cidrsOverlap, validateCidr } from './cidr';
-import { AUTOMATIC_BAND, checkBandHolds, ExternalCidr, RuleBand } from './peering-plan';
+import { broaderThanAsked, broaderThanAskedMessage } from './effective-policy';
+import { allowedTraffic, AUTOMATIC_BAND, checkBandHolds, ExternalCidr, RuleBand } from './peering-plan';
 import { trafficOfPresets } from './presets';
 import { describeTraffic, PortRange, Protocol, protocolName, Traffic } from './traffic';
 import { ValueIdentity } from './value-identity';
 import { SecurityGroupCheck } from '../security-group-check';
 import { ExistingNetworkAclRules, VpcPeeringExternalProps } from '../vpc-peering-external-props';
+import { PeeringWarnings } from '../warnings';
 
 const PCX_ID = /^pcx-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 
@@ -248,6 +250,12 @@ export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct)
   const last = props.lastRuleNumber ?? AUTOMATIC_BAND.last;
   const maxRules = props.maxRulesPerNetworkAcl ?? DEFAULTS.maxRulesPerNetworkAcl;
   validateNumbers(first, last, maxRules);
+  if (props.createNetworkAcl && props.networkAcls) {
+    throw new Error(
+      'createNetworkAcl and networkAcls are both given: createNetworkAcl makes a NACL for the selected subnets, ' +
+      'networkAcls names the NACLs to use instead. Keep one of them',
+    );
+  }
   if (props.networkAcls && props.networkAcls.length === 0) {
     throw new Error(
       'networkAcls is empty, so the peering would be routed with no Network ACL rule at all: leave networkAcls out to ' +
@@ -284,4 +292,28 @@ export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct)
   };
   checkBandHolds({ ...intent, accessAcls: [], denyAcls: [], firstRuleNumber: first, lastRuleNumber: last });
   return intent;
+}
+
+/** The subnets a construct routes when `subnets` is not given: the private app subnets. */
+export const DEFAULT_SUBNETS: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+
+/** What the props alone deserve a warning for: NACLs that get nothing, a policy broader than the ports listed. */
+export function propWarnings(
+  props: VpcPeeringExternalProps, intent: VendorIntent, subject: string,
+): Array<{ readonly id: string; readonly message: string }> {
+  const warnings: Array<{ id: string; message: string }> = [];
+  if (!intent.blanketDeny && ((props.denyNetworkAcls ?? []).length > 0 || intent.denyOtherNetworkAcls)) {
+    const what = intent.denyOtherNetworkAcls ? 'denyOtherNetworkAcls is true' : `denyNetworkAcls lists ${props.denyNetworkAcls!.length} NACL(s)`;
+    warnings.push({
+      id: PeeringWarnings.DENY_NETWORK_ACLS_WITHOUT_DENY,
+      message: `${what}, but blanketDeny is false, so they get no rule: set blanketDeny to true to deny the external VPC ` +
+        'there, or remove denyNetworkAcls and denyOtherNetworkAcls',
+    });
+  }
+  const policy = { ...intent, accessAcls: [], denyAcls: [] };
+  const broader = broaderThanAskedMessage(subject, broaderThanAsked(intent, (egress, family) => allowedTraffic(policy, egress, family)));
+  if (broader) {
+    warnings.push({ id: PeeringWarnings.BROADER_THAN_ASKED, message: broader });
+  }
+  return warnings;
 }
