@@ -1,6 +1,6 @@
 import * as path from 'path';
 import {
-  Annotations, ArnFormat, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Stack, Token,
+  Annotations, ArnFormat, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Stack, Token,
 } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
@@ -147,7 +147,8 @@ export class PeeringConnectionAccepter extends Construct {
 
     const provider = CustomResourceProvider.getOrCreateProvider(this, PROVIDER_ID, {
       codeDirectory: HANDLER_DIRECTORY,
-      runtime: CustomResourceProviderRuntime.NODEJS_22_X,
+      // Named by a member every supported aws-cdk-lib has; the function runs on Node.js 22 (below).
+      runtime: CustomResourceProviderRuntime.NODEJS_20_X,
       description: 'Accepts VPC peering requests and sets their accepter-side DNS option (cdk-vpc-peering-external)',
       policyStatements: [{
         // DescribeVpcPeeringConnections supports no resource-level permissions (nor condition keys): '*' is the only
@@ -157,6 +158,8 @@ export class PeeringConnectionAccepter extends Construct {
         Resource: '*',
       }],
     });
+
+    (provider.node.findChild('Handler') as CfnResource).addPropertyOverride('Runtime', NODEJS_22);
 
     const conditions = peeringConditions(stack, accepterVpcArn, props.expectedRequester);
     if (accept) {
@@ -200,6 +203,13 @@ export class PeeringConnectionAccepter extends Construct {
 
 /** The construct id of the stack's one provider is `${PROVIDER_ID}CustomResourceProvider`. */
 const PROVIDER_ID = 'VpcPeeringAccepter';
+
+/**
+ * The function's runtime, set on its `AWS::Lambda::Function` directly: `CustomResourceProviderRuntime.NODEJS_22_X`
+ * appeared in aws-cdk-lib after the oldest version this library supports (2.172.0, whose newest member is
+ * `NODEJS_20_X`, a runtime Lambda no longer runs).
+ */
+const NODEJS_22 = 'nodejs22.x';
 
 /**
  * The handler's compiled JavaScript (jsii compiles `src/handlers` into `lib/handlers`). Both `src/` (ts-node, jest)
