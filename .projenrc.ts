@@ -221,7 +221,6 @@ project.addTask('bench', {
   exec: 'node --expose-gc -r ts-node/register test/bench/bench.ts',
   env: { TS_NODE_PROJECT: 'test/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' },
 });
-project.addPackageIgnore('/bench/');
 
 project.eslint?.addLintPattern('example');
 project.eslint?.allowDevDeps('example/**');
