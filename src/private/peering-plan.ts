@@ -221,10 +221,28 @@ interface Demand {
 /** The entries one vendor needs in one NACL and direction: its allows (access NACLs only) and its denies. */
 function demandOf(input: PolicyInput, cidrs: ExternalCidr[], withAllows: boolean, egress: boolean): Omit<Demand, 'vendor'> {
   return {
-    allows: withAllows ? cidrs.flatMap(c => allowedTraffic(input, egress, c.family).map(traffic => ({ ...c, traffic }))) : [],
+    allows: withAllows ? cidrs.flatMap(c => allowedOnce(input, egress, c.family).map(traffic => ({ ...c, traffic }))) : [],
     denies: input.blanketDeny ? cidrs : [],
   };
 }
+
+/** `allowedTraffic`, computed once per input, direction and family (a vendor on several NACLs asks several times). */
+function allowedOnce(input: PolicyInput, egress: boolean, family: AddressFamily): Traffic[] {
+  let byKey = ALLOWED.get(input);
+  if (!byKey) {
+    byKey = new Map();
+    ALLOWED.set(input, byKey);
+  }
+  const key = `${egress}/${family}`;
+  let traffic = byKey.get(key);
+  if (!traffic) {
+    traffic = allowedTraffic(input, egress, family);
+    byKey.set(key, traffic);
+  }
+  return traffic;
+}
+
+const ALLOWED = new WeakMap<PolicyInput, Map<string, Traffic[]>>();
 
 /** The NACLs a vendor writes to: its access NACLs (allows and denies), then its deny-only NACLs. */
 function aclsOf(v: { accessAcls: string[]; denyAcls: string[] }): Array<{ acl: string; withAllows: boolean }> {

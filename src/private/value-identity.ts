@@ -39,7 +39,7 @@ export class ValueIdentity {
   public identity(value: string | IResolvable): string {
     const reference = referenceOf(value);
     if (reference) {
-      return JSON.stringify({ resource: reference.target.node.path, attribute: reference.displayName });
+      return referenceIdentity(reference);
     }
     return JSON.stringify(this.resolve(value));
   }
@@ -95,6 +95,18 @@ export function referenceOf(value: string | IResolvable): Reference | undefined 
 }
 
 const REFERENCES = new Map<string, Reference | null>();
+
+/** What a reference names: the construct path of its target and the attribute (a path never changes). */
+function referenceIdentity(reference: Reference): string {
+  let identity = REFERENCE_IDENTITIES.get(reference);
+  if (identity === undefined) {
+    identity = JSON.stringify({ resource: reference.target.node.path, attribute: reference.displayName });
+    REFERENCE_IDENTITIES.set(reference, identity);
+  }
+  return identity;
+}
+
+const REFERENCE_IDENTITIES = new WeakMap<Reference, string>();
 
 function isReference(x: unknown): x is Reference {
   const r = x as Partial<Reference> | undefined;
