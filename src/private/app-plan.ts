@@ -12,12 +12,12 @@
 import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct, IDependable } from 'constructs';
-import { AppModel, appFingerprint, NaclRef, naclKey, readApp, RouteTableRef } from './app-model';
+import { AppModel, appFingerprint, ForeignEntry, NaclRef, naclKey, readApp, RouteTableRef } from './app-model';
 import { AddressFamily } from './cidr';
 import { ENTRIES_ID, materializeVendor, ROUTES_ID, VendorResources } from './materialize';
 import { AppPlan, describeEntry, HeldRule, NaclFacts, planApp, VendorInput, vendorOrderKey } from './peering-plan';
 import { resolveVendor, ResolvedVendor, vpcHasIpv6 } from './resolve-vendor';
-import { checkSecurityGroupRules, securityGroupRulesOf, vpcKeyOf } from './security-group-check';
+import { checkSecurityGroupRules, SecurityGroupRuleInput, securityGroupRulesOf, vpcKeyOf } from './security-group-check';
 import { Protocol, Traffic } from './traffic';
 import { VendorIntent } from './validate-props';
 import { ValueIdentity } from './value-identity';
@@ -168,17 +168,21 @@ export class AppPeeringPlan {
   private checkSecurityGroups(model: AppModel, plan: AppPlan, errors: string[][]): Array<{ scope: IConstruct; message: string }> {
     const groups: IConstruct[] = [...model.securityGroups, ...model.securityGroupIngresses];
     const byPath = new Map(groups.map(g => [g.node.path, g]));
-    const rules = groups.flatMap(g => securityGroupRulesOf(g));
+    const rulesByVpc = new Map<string, SecurityGroupRuleInput[]>();
+    for (const rule of groups.flatMap(g => securityGroupRulesOf(g))) {
+      // A rule of a group the app does not define has no known VPC: it cannot be checked.
+      if (rule.vpcKey !== undefined) rulesByVpc.set(rule.vpcKey, [...(rulesByVpc.get(rule.vpcKey) ?? []), rule]);
+    }
     const warnings = new Map<string, { scope: IConstruct; message: string }>();
     this.vendors.forEach((v, i) => {
+      const rules = rulesByVpc.get(vpcKeyOf(v.construct, v.intent.vpc.vpcId) ?? '') ?? [];
       if (v.intent.securityGroupCheck === SecurityGroupCheck.OFF || rules.length === 0) {
         return;
       }
-      const vpcKey = vpcKeyOf(v.construct, v.intent.vpc.vpcId);
       const ingress = (family: AddressFamily): Traffic[] => (v.intent.blanketDeny
         ? plan.entries[i].filter(e => !e.egress && e.action === 'allow' && e.family === family).map(e => e.traffic)
         : [{ protocol: Protocol.ALL, reasons: [] }]); // with no deny, the NACLs let everything in
-      const findings = checkSecurityGroupRules(rules.filter(r => r.vpcKey !== undefined && r.vpcKey === vpcKey), v.intent.externalCidrs, ingress);
+      const findings = checkSecurityGroupRules(rules, v.intent.externalCidrs, ingress);
       for (const f of findings) {
         if (v.intent.securityGroupCheck === SecurityGroupCheck.ERROR) {
           errors[i].push(`${f.message} (securityGroupCheck is ERROR: allow only the sources you trust, or set it to WARN)`);
@@ -230,6 +234,8 @@ export class AppPeeringPlan {
       })));
       declared.set(key, [...(declared.get(key) ?? []), ...held]);
     }));
+    const foreignByAcl = new Map<string, Array<ForeignEntry & { index: number }>>();
+    model.foreignEntries.forEach((f, index) => foreignByAcl.set(f.entry.acl, [...(foreignByAcl.get(f.entry.acl) ?? []), { ...f, index }]));
     for (const [key, ref] of refs) {
       const held: HeldRule[] = [];
       const dedicated = this.vendors.find(v => v.dedicatedNetworkAcl && naclKey(v.dedicatedNetworkAcl.networkAclId, v.construct) === key);
@@ -252,11 +258,9 @@ export class AppPeeringPlan {
           held.push(h);
         }
       }
-      model.foreignEntries.forEach(({ entry, resource }, index) => {
-        if (entry.acl === key) {
-          held.push({ egress: entry.egress, ruleNumber: entry.ruleNumber, families: [entry.family], what: resource.node.path, entry, ref: index });
-        }
-      });
+      for (const { entry, resource, index } of foreignByAcl.get(key) ?? []) {
+        held.push({ egress: entry.egress, ruleNumber: entry.ruleNumber, families: [entry.family], what: resource.node.path, entry, ref: index });
+      }
       facts.set(key, { key, name: ref.name, held, allowAllAt100, imported: ref.imported });
     }
     return facts;

@@ -304,7 +304,7 @@ export function planApp(
     }
     checkNumbers(vendors, facts, numbered, findings, byPath);
     checkQuota(vendors, facts, ws.map(w => w.vendor), entries, findings, byPath);
-    checkShadowing(vendors, facts, entries, findings);
+    checkShadowing(vendors, facts, [...new Set(ws.map(w => w.vendor))], entries, findings);
     checkAt100(vendors, facts, ws.map(w => w.vendor), entries, findings);
   }
 
@@ -505,8 +505,8 @@ function checkQuota(
 }
 
 /** Warns about a lower-numbered rule that decides some of a vendor's traffic first with the opposite action. */
-function checkShadowing(vendors: VendorInput[], facts: NaclFacts, entries: PlannedEntry[][], findings: Finding[]): void {
-  const mine = entries.flatMap((es, vendor) => es.filter(e => e.acl === facts.key).map(entry => ({ vendor, entry })));
+function checkShadowing(vendors: VendorInput[], facts: NaclFacts, ids: number[], entries: PlannedEntry[][], findings: Finding[]): void {
+  const mine = ids.flatMap(vendor => entries[vendor].filter(e => e.acl === facts.key).map(entry => ({ vendor, entry })));
   const others = [
     ...facts.held.filter(h => h.entry).map(h => ({ entry: h.entry!, what: h.what, ref: h.ref, vendor: undefined as number | undefined })),
     ...mine.map(m => ({ entry: m.entry, what: vendors[m.vendor].id, ref: undefined as number | undefined, vendor: m.vendor })),
