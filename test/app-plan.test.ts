@@ -96,15 +96,33 @@ describe('order does not matter: the construct follows the app as it stands when
     class LateAcl implements IAspect {
       private done = false;
       public visit(node: IConstruct) {
-        if (!this.done && node === stack) {
+        if (!this.done) {
           this.done = true;
           new ec2.NetworkAcl(stack, 'LateAcl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
         }
       }
     }
-    Aspects.of(stack).add(new LateAcl(), { priority: AspectPriority.READONLY });
+    // On a construct declared after the peering: visited after the plan was made.
+    Aspects.of(new Construct(stack, 'Later')).add(new LateAcl(), { priority: AspectPriority.READONLY });
     expect(synthErrors(stack)).toEqual([expect.stringMatching(
       /^\[Test\/Saas\] the app changed after the routes and Network ACL entries of Test\/Saas were made: it now needs entry .* in LateAcl.*AspectPriority.MUTATING/)]);
+  });
+
+  test('a NACL that an Aspect of the stack makes (visited before the construct) is followed', () => {
+    const { stack, vpc } = newApp();
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    let made = false;
+    Aspects.of(stack).add({
+      visit: () => {
+        if (!made) {
+          made = true;
+          new ec2.NetworkAcl(stack, 'AppAcl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+        }
+      },
+    }, { priority: AspectPriority.MUTATING });
+    expect(synthErrors(stack)).toEqual([]);
+    const t = template(stack);
+    expect(verdict(aclRules([t], { Ref: 'AppAcl6CB102E3' }), tcpIn('10.200.1.1', 22), false)).toBe('deny');
   });
 
   test('users\' own Aspects (cdk-nag, tagging) see the created resources', () => {

@@ -9,7 +9,7 @@
  * app once more: what changed after the plan (a later Aspect, code after an early read of `routes`) is an error that
  * says what changed, never a wrong rule in silence. Each problem is reported once, on one construct.
  */
-import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, IAspect, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { AppModel, appFingerprint, ForeignEntry, NaclRef, naclKey, readApp, RouteTableRef } from './app-model';
@@ -60,7 +60,6 @@ export class AppPeeringPlan {
   private static readonly byRoot = new WeakMap<IConstruct, AppPeeringPlan>();
 
   private readonly vendors: PlannedVendor[] = [];
-  private readonly stagesWithAspect = new WeakSet<IConstruct>();
   /** The resources the plan created: not foreign to it when the app is read again. */
   private readonly ours = new WeakSet<IConstruct>();
   private made?: { outcome: Outcome; resources: Map<Construct, VendorResources> };
@@ -68,16 +67,16 @@ export class AppPeeringPlan {
 
   private constructor(private readonly root: IConstruct) {}
 
-  /** Registers a construct; adds the planning Aspect to its Stage (a nested Stage is synthesized on its own). */
+  /**
+   * Registers a construct, with the planning Aspect on it: the first construct that a synth visits (in any Stage: a
+   * nested Stage is synthesized on its own) plans the whole app, before the Aspects of lower priority see anything the
+   * plan makes. On the construct, not on its Stage, so that the Aspect costs nothing on the rest of the tree.
+   */
   public register(vendor: PlannedVendor): void {
     // A construct added after a plan (after a first synth, or a read of `routes`): the app is planned anew.
     this.unmake();
     this.vendors.push(vendor);
-    const stage: IConstruct = Stage.of(vendor.construct) ?? this.root;
-    if (!this.stagesWithAspect.has(stage)) {
-      this.stagesWithAspect.add(stage);
-      Aspects.of(stage).add(new PlanAspect(this, stage), { priority: AspectPriority.MUTATING });
-    }
+    Aspects.of(vendor.construct).add(new PlanAspect(this, vendor.construct), { priority: AspectPriority.MUTATING });
   }
 
   /** Called by the Aspect at the start of each synth: plans the app the first time, and forgets the last recheck. */
@@ -326,12 +325,12 @@ function describeChange(then: AppPlan, now: AppPlan, i: number, r0: ResolvedVend
     .filter(Boolean).join(', and ');
 }
 
-/** Plans the app when the Stage it was added to is visited: first, before the Aspects of lower priority. */
+/** Plans the app when the construct it was added to is visited, before the Aspects of lower priority. */
 class PlanAspect implements IAspect {
-  constructor(private readonly plan: AppPeeringPlan, private readonly stage: IConstruct) {}
+  constructor(private readonly plan: AppPeeringPlan, private readonly host: IConstruct) {}
 
   public visit(node: IConstruct): void {
-    if (node === this.stage) {
+    if (node === this.host) {
       this.plan.beforeSynth();
     }
   }
