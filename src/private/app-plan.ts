@@ -14,7 +14,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { AppModel, appFingerprint, ForeignEntry, NaclRef, naclKey, readApp, RouteTableRef } from './app-model';
 import { AddressFamily } from './cidr';
-import { ENTRIES_ID, materializeVendor, ROUTES_ID, VendorResources } from './materialize';
+import { materializeVendor, VendorResources } from './materialize';
 import { AppPlan, describeEntry, HeldRule, NaclFacts, planApp, VendorInput, vendorOrderKey } from './peering-plan';
 import { resolveVendor, ResolvedVendor, vpcHasIpv6 } from './resolve-vendor';
 import { checkSecurityGroupRules, SecurityGroupRuleInput, securityGroupRulesOf, vpcKeyOf } from './security-group-check';
@@ -104,9 +104,8 @@ export class AppPeeringPlan {
     if (!this.made) {
       return;
     }
-    for (const v of this.vendors) {
-      v.construct.node.tryRemoveChild(ROUTES_ID);
-      v.construct.node.tryRemoveChild(ENTRIES_ID);
+    for (const [construct, made] of this.made.resources) {
+      [...made.routes, ...made.networkAclEntries].forEach(r => construct.node.tryRemoveChild(r.node.id));
     }
     this.made = undefined;
     this.rechecked = undefined;

@@ -16,10 +16,6 @@ import { shortHash, ValueIdentity } from './value-identity';
 /** The template metadata key that says why an entry exists ("outbound", "replies to outbound", "blanket deny"). */
 export const PURPOSE_METADATA_KEY = 'cdk-vpc-peering-external:purpose';
 
-/** The ids of the constructs that hold a vendor's routes and entries. */
-export const ROUTES_ID = 'Routes';
-export const ENTRIES_ID = 'NetworkAclEntries';
-
 /** What a vendor created, for its public properties. */
 export interface VendorResources {
   readonly routes: ec2.CfnRoute[];
@@ -37,11 +33,11 @@ export function materializeVendor(
   const tables = new Map(resolved.routeTables.map(t => [t.key, t]));
   const identity = ValueIdentity.of(scope);
 
-  const routeScope = routes.length > 0 ? new Construct(scope, ROUTES_ID) : undefined;
   const cfnRoutes = routes.map(route => {
     const table = tables.get(route.routeTable)!;
     const destination = isCidr(route.cidr) ? cidrName(route.cidr) : alphanumeric(identity.name(route.cidr));
-    const resource = new ec2.CfnRoute(routeScope!, `${table.name}To${destination}`, {
+    // Children of the construct itself: no namespace constructs, which every synth would walk for nothing.
+    const resource = new ec2.CfnRoute(scope, `Route.${table.name}.To.${destination}`, {
       routeTableId: table.routeTableId,
       ...(route.family === 'ipv4' ? { destinationCidrBlock: route.cidr } : { destinationIpv6CidrBlock: route.cidr }),
       vpcPeeringConnectionId,
@@ -51,12 +47,11 @@ export function materializeVendor(
     return resource;
   });
 
-  const entryScope = entries.length > 0 ? new Construct(scope, ENTRIES_ID) : undefined;
   const cfnEntries = entries.map(e => {
     const acl = acls.get(e.acl)!;
     const direction = e.egress ? 'Egress' : 'Ingress';
     const t = e.traffic;
-    const resource = new ec2.CfnNetworkAclEntry(entryScope!, `${acl.name}${direction}${e.ruleNumber}`, {
+    const resource = new ec2.CfnNetworkAclEntry(scope, `Entry.${acl.name}.${direction}${e.ruleNumber}`, {
       networkAclId: acl.networkAclId,
       ruleNumber: e.ruleNumber,
       egress: e.egress,
