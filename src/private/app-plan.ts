@@ -2,12 +2,13 @@
  * The app-wide step: every `VpcPeeringExternal` of the app is planned together, once, when the app is complete.
  *
  * The constructor of the construct only validates its props and registers here. An Aspect of priority MUTATING on
- * each Stage that holds one runs before references are resolved: it reads the app in one walk (`app-model.ts`),
+ * each construct runs before references are resolved; the first one a synth visits reads the app in one walk (`app-model.ts`),
  * resolves every construct against it (`resolve-vendor.ts`), runs the pure planner over all of them
  * (`peering-plan.ts`) and materializes the routes and entries (`materialize.ts`), so what it creates is wired like
- * anything else and seen by the Aspects that come after it (cdk-nag, tagging). The validation phase then reads the
- * app once more: what changed after the plan (a later Aspect, code after an early read of `routes`) is an error that
- * says what changed, never a wrong rule in silence. Each problem is reported once, on one construct.
+ * anything else and seen by the Aspects that come after it (cdk-nag, tagging). The validation phase then checks the
+ * app once more (reading it again only when resources of the kinds the plan reads were added or removed since): what
+ * changed after the plan (a later Aspect, code after an early read of `routes`) is an error that says what changed,
+ * never a wrong rule in silence. Each problem is reported once, on one construct.
  */
 import { Annotations, AspectPriority, Aspects, IAspect, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
