@@ -95,7 +95,7 @@ describe('order does not matter: the construct follows the app as it stands when
     new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
     class LateAcl implements IAspect {
       private done = false;
-      public visit(node: IConstruct) {
+      public visit(_node: IConstruct) {
         if (!this.done) {
           this.done = true;
           new ec2.NetworkAcl(stack, 'LateAcl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
