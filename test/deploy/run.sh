@@ -38,18 +38,9 @@ fi
 rm -rf "$DEPLOY_SYNTH_OUT"
 
 mkdir -p test-reports
-PORT_FILE="$(mktemp)"
-rm -f "$PORT_FILE"
-"$VENV/bin/python" "$HERE/server.py" --port-file "$PORT_FILE" > "$ROOT/test-reports/deploy-server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -f "$PORT_FILE"' EXIT
-for _ in $(seq 1 100); do
-  [ -s "$PORT_FILE" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$ROOT/test-reports/deploy-server.log"; echo "moto server did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -s "$PORT_FILE" ] || { cat "$ROOT/test-reports/deploy-server.log"; echo "moto server did not report its port" >&2; exit 1; }
-export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$PORT_FILE")"
+# shellcheck source=test/deploy/start-emulator.sh
+source "$ROOT/test/deploy/start-emulator.sh"
+start_emulator deploy-server.log
 echo "moto $("$VENV/bin/python" -c 'import moto; print(moto.__version__)') with moto_ext on $AWS_ENDPOINT_URL"
 
 

@@ -37,18 +37,9 @@ PYTHONPATH="$DEPLOY:$HERE" "$VENV/bin/python" -c \
   || { echo "test/terraform/run.sh: Terraform or its AWS provider is missing (see above)" >&2; exit 1; }
 rm -rf "$TERRAFORM_SYNTH_OUT"
 
-PORT_FILE="$(mktemp)"
-rm -f "$PORT_FILE"
-"$VENV/bin/python" "$DEPLOY/server.py" --port-file "$PORT_FILE" > "$ROOT/test-reports/terraform-server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -f "$PORT_FILE"' EXIT
-for _ in $(seq 1 300); do
-  [ -s "$PORT_FILE" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$ROOT/test-reports/terraform-server.log"; echo "moto server did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -s "$PORT_FILE" ] || { cat "$ROOT/test-reports/terraform-server.log"; echo "moto server did not report its port" >&2; exit 1; }
-export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$PORT_FILE")"
+# shellcheck source=test/deploy/start-emulator.sh
+source "$ROOT/test/deploy/start-emulator.sh"
+start_emulator terraform-server.log
 
 rc=0
 "$VENV/bin/python" -m pytest -p no:cacheprovider -q -rs \
