@@ -38,8 +38,8 @@ fi
 rm -rf "$DEPLOY_SYNTH_OUT"
 
 mkdir -p test-reports
-# shellcheck source=test/deploy/start-emulator.sh
-source "$ROOT/test/deploy/start-emulator.sh"
+# shellcheck source=test/deploy/stage-lib.sh
+source "$ROOT/test/deploy/stage-lib.sh"
 start_emulator deploy-server.log
 echo "moto $("$VENV/bin/python" -c 'import moto; print(moto.__version__)') with moto_ext on $AWS_ENDPOINT_URL"
 
@@ -49,12 +49,6 @@ rc=0
   --junitxml=test-reports/deploy-junit.xml -o junit_suite_name=deploy \
   "$HERE/test_moto_ext.py" "$HERE/test_stock_moto.py" "$HERE/test_deploy.py" "$HERE/test_deploy_accepter.py" "$HERE/test_deploy_cli.py" "$HERE/test_cfn_lint.py" "$HERE/test_cfn_lint_agreement.py" || rc=$?
 
-"$VENV/bin/python" - <<'PY' || true
-import xml.etree.ElementTree as ET
-r = ET.parse("test-reports/deploy-junit.xml").getroot()
-s = r if r.tag == "testsuite" else r.find("testsuite")
-t, f, e, sk = (int(s.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
-print(f"deploy: {t - f - e - sk} passed, {f + e} failed, {sk} skipped")
-PY
+print_summary deploy test-reports/deploy-junit.xml
 echo "test/deploy/run.sh took $(( $(date +%s) - start ))s"
 exit $rc

@@ -37,8 +37,8 @@ PYTHONPATH="$DEPLOY:$HERE" "$VENV/bin/python" -c \
   || { echo "test/terraform/run.sh: Terraform or its AWS provider is missing (see above)" >&2; exit 1; }
 rm -rf "$TERRAFORM_SYNTH_OUT"
 
-# shellcheck source=test/deploy/start-emulator.sh
-source "$ROOT/test/deploy/start-emulator.sh"
+# shellcheck source=test/deploy/stage-lib.sh
+source "$ROOT/test/deploy/stage-lib.sh"
 start_emulator terraform-server.log
 
 rc=0
@@ -46,12 +46,6 @@ rc=0
   --junitxml=test-reports/terraform-junit.xml -o junit_suite_name=terraform \
   "$HERE/test_migration.py" || rc=$?
 
-"$VENV/bin/python" - <<'PY' || true
-import xml.etree.ElementTree as ET
-r = ET.parse("test-reports/terraform-junit.xml").getroot()
-s = r if r.tag == "testsuite" else r.find("testsuite")
-t, f, e, sk = (int(s.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
-print(f"terraform: {t - f - e - sk} passed, {f + e} failed, {sk} skipped")
-PY
+print_summary terraform test-reports/terraform-junit.xml
 echo "test/terraform/run.sh took $(( $(date +%s) - start ))s"
 exit $rc
