@@ -137,8 +137,18 @@ export class AppPeeringPlan {
     const inputs: VendorInput[] = this.vendors.map((v, i) => {
       const r = resolved[i];
       const ok = r.problems.length === 0;
+      const intent = v.intent;
+      // The fields the planner reads, named one by one: a spread of the intent would copy every prop.
       return {
-        ...v.intent,
+        externalCidrs: intent.externalCidrs,
+        allowOutbound: intent.allowOutbound,
+        allowInbound: intent.allowInbound,
+        ephemeralPortRange: intent.ephemeralPortRange,
+        ephemeralOpaque: intent.ephemeralOpaque,
+        blanketDeny: intent.blanketDeny,
+        allowPathMtuDiscovery: intent.allowPathMtuDiscovery,
+        band: intent.band,
+        maxRules: intent.maxRules,
         id: v.construct.node.path,
         stack: Stack.of(v.construct).node.path,
         accessAcls: ok ? r.accessAcls.map(a => a.key) : [],

@@ -221,28 +221,47 @@ interface Demand {
 /** The entries one vendor needs in one NACL and direction: its allows (access NACLs only) and its denies. */
 function demandOf(input: PolicyInput, cidrs: ExternalCidr[], withAllows: boolean, egress: boolean): Omit<Demand, 'vendor'> {
   return {
-    allows: withAllows ? cidrs.flatMap(c => allowedOnce(input, egress, c.family).map(traffic => ({ ...c, traffic }))) : [],
+    allows: withAllows ? cidrs.flatMap(c => allowedTrafficOnce(input, egress, c.family).map(traffic => ({ ...c, traffic }))) : [],
     denies: input.blanketDeny ? cidrs : [],
   };
 }
 
-/** `allowedTraffic`, computed once per input, direction and family (a vendor on several NACLs asks several times). */
-function allowedOnce(input: PolicyInput, egress: boolean, family: AddressFamily): Traffic[] {
-  let byKey = ALLOWED.get(input);
-  if (!byKey) {
-    byKey = new Map();
-    ALLOWED.set(input, byKey);
+/**
+ * `allowedTraffic`, computed once per policy, direction and family. A construct asks for it three times (the band check
+ * and the warnings when it is created, the plan at synth) with inputs that are different objects made from one
+ * validated intent: policies are the same when they hold the same traffic arrays and equal ranges and flags. The
+ * result is shared: callers do not modify it.
+ */
+export function allowedTrafficOnce(input: PolicyInput, egress: boolean, family: AddressFamily): Traffic[] {
+  let memos = ALLOWED.get(input.allowOutbound);
+  if (!memos) {
+    memos = [];
+    ALLOWED.set(input.allowOutbound, memos);
+  }
+  let memo = memos.find(m => samePolicy(m.input, input));
+  if (!memo) {
+    memo = { input, byKey: new Map() };
+    memos.push(memo);
   }
   const key = `${egress}/${family}`;
-  let traffic = byKey.get(key);
+  let traffic = memo.byKey.get(key);
   if (!traffic) {
     traffic = allowedTraffic(input, egress, family);
-    byKey.set(key, traffic);
+    memo.byKey.set(key, traffic);
   }
   return traffic;
 }
 
-const ALLOWED = new WeakMap<PolicyInput, Map<string, Traffic[]>>();
+/** Whether two inputs ask for the same allowed traffic (what `allowedTraffic` reads). */
+function samePolicy(a: PolicyInput, b: PolicyInput): boolean {
+  return a.allowOutbound === b.allowOutbound && a.allowInbound === b.allowInbound &&
+    a.ephemeralPortRange.from === b.ephemeralPortRange.from && a.ephemeralPortRange.to === b.ephemeralPortRange.to &&
+    a.ephemeralOpaque === b.ephemeralOpaque && a.allowPathMtuDiscovery === b.allowPathMtuDiscovery;
+}
+
+/** By the `allowOutbound` array of the inputs. */
+const ALLOWED = new WeakMap<Traffic[], Array<{ readonly input: PolicyInput; readonly byKey: Map<string, Traffic[]> }>>();
+
 
 /** The NACLs a vendor writes to: its access NACLs (allows and denies), then its deny-only NACLs. */
 function aclsOf(v: { accessAcls: string[]; denyAcls: string[] }): Array<{ acl: string; withAllows: boolean }> {
@@ -430,17 +449,28 @@ function allocate(vendors: VendorInput[], demands: Demand[], facts: NaclFacts, e
 function checkNumbers(
   vendors: VendorInput[], facts: NaclFacts, numbered: Numbered[], findings: Finding[], byPath: (a: number, b: number) => number,
 ): void {
-  const holders = new Map<string, Array<{ vendor?: number; what: string }>>();
+  // A slot is (rule number, direction): rule numbers are below 32767, so 2n + egress is unique.
+  const slot = (egress: boolean, ruleNumber: number) => ruleNumber * 2 + (egress ? 1 : 0);
+  const holders = new Map<number, Array<{ vendor?: number; what: string }>>();
+  let shared = false;
   const add = (egress: boolean, ruleNumber: number, holder: { vendor?: number; what: string }) => {
-    const key = JSON.stringify([ruleNumber, egress]);
-    const list = holders.get(key) ?? [];
-    if (!list.some(l => l.what === holder.what)) holders.set(key, [...list, holder]);
+    const key = slot(egress, ruleNumber);
+    const list = holders.get(key);
+    if (!list) {
+      holders.set(key, [holder]);
+    } else if (!list.some(l => l.what === holder.what)) {
+      list.push(holder);
+      shared = true;
+    }
   };
   facts.held.forEach(h => add(h.egress, h.ruleNumber, { what: h.what }));
   numbered.forEach(n => add(n.entry.egress, n.entry.ruleNumber, { vendor: n.vendor, what: vendors[n.vendor].id }));
+  if (!shared) {
+    return;
+  }
   const clashes = new Map<string, { ruleNumber: number; reporter: { vendor?: number; what: string }; others: string[]; directions: string[] }>();
   for (const [key, list] of holders) {
-    const [ruleNumber, egress] = JSON.parse(key) as [number, boolean];
+    const [ruleNumber, egress] = [Math.floor(key / 2), key % 2 === 1];
     const ours = list.filter(l => l.vendor !== undefined).sort((a, b) => byPath(a.vendor!, b.vendor!));
     // At or above 100 in a default NACL is one problem of its own (checkAt100), not a collision to report too.
     if (list.length < 2 || ours.length === 0 || (facts.allowAllAt100 && ruleNumber >= 100)) {
@@ -506,6 +536,10 @@ function checkQuota(
 
 /** Warns about a lower-numbered rule that decides some of a vendor's traffic first with the opposite action. */
 function checkShadowing(vendors: VendorInput[], facts: NaclFacts, ids: number[], entries: PlannedEntry[][], findings: Finding[]): void {
+  // A vendor's own entries never shadow each other (its allows come first, its denies only take its own blocks).
+  if (ids.length < 2 && !facts.held.some(h => h.entry)) {
+    return;
+  }
   const mine = ids.flatMap(vendor => entries[vendor].filter(e => e.acl === facts.key).map(entry => ({ vendor, entry })));
   const others = [
     ...facts.held.filter(h => h.entry).map(h => ({ entry: h.entry!, what: h.what, ref: h.ref, vendor: undefined as number | undefined })),

@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { AddressFamily, cidrsOverlap, validateCidr } from './cidr';
 import { broaderThanAsked, broaderThanAskedMessage } from './effective-policy';
-import { allowedTraffic, AUTOMATIC_BAND, checkBandHolds, ExternalCidr, RuleBand } from './peering-plan';
+import { allowedTrafficOnce, AUTOMATIC_BAND, checkBandHolds, ExternalCidr, RuleBand } from './peering-plan';
 import { trafficOfPresets } from './presets';
 import { describeTraffic, PortRange, Protocol, protocolName, Traffic } from './traffic';
 import { ValueIdentity } from './value-identity';
@@ -311,7 +311,7 @@ export function propWarnings(
     });
   }
   const policy = { ...intent, accessAcls: [], denyAcls: [] };
-  const broader = broaderThanAskedMessage(subject, broaderThanAsked(intent, (egress, family) => allowedTraffic(policy, egress, family)));
+  const broader = broaderThanAskedMessage(subject, broaderThanAsked(intent, (egress, family) => allowedTrafficOnce(policy, egress, family)));
   if (broader) {
     warnings.push({ id: PeeringWarnings.BROADER_THAN_ASKED, message: broader });
   }

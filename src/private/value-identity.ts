@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnElement, IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -37,6 +37,9 @@ export class ValueIdentity {
 
   /** A key that is equal for two values exactly when they name the same thing, in any stack of the app. */
   public identity(value: string | IResolvable): string {
+    if (typeof value === 'string' && !Token.isUnresolved(value)) {
+      return JSON.stringify(value);
+    }
     const reference = referenceOf(value);
     if (reference) {
       return referenceIdentity(reference);
@@ -46,11 +49,18 @@ export class ValueIdentity {
 
   /**
    * A readable name for construct ids and messages, which depends on the value alone (never on what else was named,
-   * nor in which order): the literal value (`acl-0abc`), the logical id a `Ref` names, the logical id and attribute of
-   * a `GetAtt` (prefixed with the stack's artifact id when the resource is in another stack, since logical ids are
-   * unique only within a stack), or a short hash of anything else.
+   * nor in which order): the literal value (`acl-0abc`), the logical id the CDK allocates from the path of the
+   * resource a `Ref` names, that logical id and the attribute for a `GetAtt` (prefixed with the stack's artifact id
+   * when the resource is in another stack, since logical ids are unique only within a stack), or a short hash of
+   * anything else.
+   *
+   * The logical id is the one `Stack.getLogicalId` allocates (the path's, even where `overrideLogicalId` replaced it in
+   * the template): it is as stable as the path, and reading it does not resolve the token, which costs far more.
    */
   public name(value: string | IResolvable): string {
+    if (typeof value === 'string' && !Token.isUnresolved(value)) {
+      return readableName(value)!;
+    }
     const reference = referenceOf(value);
     if (reference) {
       // What a reference names in its own stack does not change: named once.
@@ -59,14 +69,13 @@ export class ValueIdentity {
         return known;
       }
       const owner = Stack.of(reference.target);
-      const local = readableName(owner.resolve(value)) ?? `H${shortHash(this.identity(value))}`;
+      const local = elementName(reference, owner) ?? readableName(owner.resolve(value)) ?? `H${shortHash(this.identity(value))}`;
       const name = owner === this.stack ? local : `${owner.artifactId}.${local}`;
       if (typeof value === 'string') this.referenceNames.set(value, name);
       return name;
     }
     return readableName(this.resolve(value)) ?? `H${shortHash(this.identity(value))}`;
   }
-
 }
 
 /**
@@ -111,6 +120,19 @@ const REFERENCE_IDENTITIES = new WeakMap<Reference, string>();
 function isReference(x: unknown): x is Reference {
   const r = x as Partial<Reference> | undefined;
   return !!r && typeof r === 'object' && typeof r.displayName === 'string' && typeof r.target?.node?.path === 'string';
+}
+
+/**
+ * The name of a reference to an attribute of a resource (or parameter) of the app: its logical id, then the attribute
+ * unless it is `Ref`. `undefined` when the target is no CloudFormation element (a pseudo parameter's reference).
+ */
+function elementName(reference: Reference, owner: Stack): string | undefined {
+  const target = reference.target as Partial<CfnElement>;
+  if (typeof target.logicalId !== 'string' || typeof target.stack !== 'object') {
+    return undefined;
+  }
+  const logicalId = owner.getLogicalId(reference.target as CfnElement);
+  return reference.displayName === 'Ref' ? logicalId : `${logicalId}.${reference.displayName}`;
 }
 
 function readableName(resolved: unknown): string | undefined {

@@ -1,0 +1,70 @@
+/**
+ * ValueIdentity names the NACLs and route tables in construct ids and logical ids, and keys them: a name must depend
+ * on the value alone and stay readable; an identity must be equal exactly when two values name the same thing.
+ */
+import { App, CfnParameter, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ValueIdentity } from '../src/private/value-identity';
+
+function setup() {
+  const app = new App();
+  const stack = new Stack(app, 'Network');
+  const other = new Stack(app, 'Service');
+  const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16' });
+  const table = new ec2.CfnRouteTable(stack, 'Table', { vpcId: vpc.ref });
+  return { app, stack, other, vpc, table };
+}
+
+describe('ValueIdentity.name', () => {
+  test('a literal is its own name, with slashes made safe', () => {
+    const { stack } = setup();
+    expect(ValueIdentity.of(stack).name('acl-0123456789abcdef0')).toBe('acl-0123456789abcdef0');
+    expect(ValueIdentity.of(stack).name('10.200.0.0/16')).toBe('10.200.0.0_16');
+  });
+
+  test("a Ref is named by the resource's logical id, a GetAtt by the logical id and the attribute", () => {
+    const { stack, vpc, table } = setup();
+    const identity = ValueIdentity.of(stack);
+    expect(identity.name(table.ref)).toBe(stack.resolve(table.logicalId));
+    expect(identity.name(vpc.attrDefaultNetworkAcl)).toBe(`${stack.resolve(vpc.logicalId)}.DefaultNetworkAcl`);
+  });
+
+  test('a resource of another stack is named with that stack first: logical ids are unique only within a stack', () => {
+    const { stack, other, table } = setup();
+    expect(ValueIdentity.of(other).name(table.ref)).toBe(`${stack.artifactId}.${stack.resolve(table.logicalId)}`);
+  });
+
+  test('the name follows the path, not an overrideLogicalId', () => {
+    const { stack, table } = setup();
+    const before = ValueIdentity.of(stack).name(table.ref);
+    const { stack: stack2, table: table2 } = setup();
+    table2.overrideLogicalId('MyTable');
+    expect(ValueIdentity.of(stack2).name(table2.ref)).toBe(before);
+    expect(before).toBe('Table');
+  });
+
+  test('a parameter is named by its logical id; a pseudo parameter by what it resolves to', () => {
+    const { stack } = setup();
+    const param = new CfnParameter(stack, 'AclId');
+    expect(ValueIdentity.of(stack).name(param.valueAsString)).toBe('AclId');
+    expect(ValueIdentity.of(stack).name(stack.region)).toBe('AWS::Region');
+  });
+});
+
+describe('ValueIdentity.identity', () => {
+  test('two references to one resource are one identity, in any stack; different attributes are not', () => {
+    const { stack, other, vpc, table } = setup();
+    // A second token for the same reference (as each subnet of a VPC carries its own): same identity.
+    const again = Token.asString(Token.asAny(table.ref));
+    expect(ValueIdentity.of(other).identity(table.ref)).toBe(ValueIdentity.of(stack).identity(table.ref));
+    expect(ValueIdentity.of(stack).identity(again)).toBe(ValueIdentity.of(stack).identity(table.ref));
+    expect(ValueIdentity.of(stack).identity(vpc.ref)).not.toBe(ValueIdentity.of(stack).identity(vpc.attrDefaultNetworkAcl));
+  });
+
+  test('a literal is keyed by its value, whatever string token stands for it', () => {
+    const { stack } = setup();
+    const identity = ValueIdentity.of(stack);
+    expect(identity.identity('acl-1')).toBe(identity.identity(Token.asString('acl-1')));
+    expect(identity.identity('acl-1')).not.toBe(identity.identity('acl-2'));
+  });
+});
