@@ -137,6 +137,32 @@ describe('order does not matter: the construct follows the app as it stands when
     template(stack);
     expect(seen.filter(p => p.startsWith('Test/Saas/'))).toHaveLength(7);
   });
+
+  // The plan runs at the construct a synth visits first; constructs registered later may come earlier in the tree.
+  test.each([
+    [true, 'the app'], [false, 'the app'], [true, 'a Stage'], [false, 'a Stage'],
+  ])('with aspectStabilization %s, users\' Aspects see the resources of constructs declared against the tree order in %s', (stabilization, where) => {
+    const app = new App({ context: { '@aws-cdk/core:aspectStabilization': stabilization } });
+    const scope = where === 'a Stage' ? new Stage(app, 'Prod') : app;
+    const stacks = [new Stack(scope, 'First'), new Stack(scope, 'Second')];
+    const vpcs = stacks.map(s => new ec2.Vpc(s, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR), maxAzs: 2, natGateways: 1 }));
+    const team = new Construct(stacks[0], 'Team');
+    const kinds = (c: IConstruct) => c instanceof ec2.CfnNetworkAclEntry || c instanceof ec2.CfnRoute;
+    const seen: string[] = [];
+    // A nested Stage is synthesized on its own: it gets the user's Aspect of its own.
+    Aspects.of(scope).add({ visit: (node: IConstruct) => { if (kinds(node)) seen.push(node.node.path); } });
+    // Registered in the opposite of the order a synth visits them: Second, then First/Team, then First (before Team).
+    new VpcPeeringExternal(stacks[1], 'Saas', { vpc: vpcs[1], ...BASE });
+    new VpcPeeringExternal(team, 'Saas', { vpc: vpcs[0], ...BASE, firstRuleNumber: 1, lastRuleNumber: 20 });
+    new VpcPeeringExternal(stacks[0], 'Early', { vpc: vpcs[0], ...BASE, externalCidrBlocks: ['10.201.0.0/16'], firstRuleNumber: 30, lastRuleNumber: 49 });
+    app.synth();
+    const made = stacks.flatMap(s => s.node.findAll()).filter(kinds).map(c => c.node.path);
+    for (const path of ['Second/Saas', 'First/Team/Saas', 'First/Early']) {
+      expect(made.filter(p => p.includes(`${path}/`)).length).toBeGreaterThan(0);
+    }
+    const ours = (p: string) => /\/(Saas|Early)\//.test(p);
+    expect(seen.filter(ours).sort()).toEqual(made.filter(ours).sort());
+  });
 });
 
 describe('lookups never block: no error while a lookup is pending, everything works with the context filled', () => {

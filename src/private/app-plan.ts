@@ -1,16 +1,16 @@
 /**
  * The app-wide step: every `VpcPeeringExternal` of the app is planned together, once, when the app is complete.
  *
- * The constructor of the construct only validates its props and registers here. An Aspect of priority MUTATING on
- * each construct runs before references are resolved; the first one a synth visits reads the app in one walk (`app-model.ts`),
- * resolves every construct against it (`resolve-vendor.ts`), runs the pure planner over all of them
- * (`peering-plan.ts`) and materializes the routes and entries (`materialize.ts`), so what it creates is wired like
+ * The constructor of the construct only validates its props and registers here. An Aspect of priority MUTATING, on the
+ * construct of each Stage that a synth visits first, runs before references are resolved: it reads the app in one
+ * walk (`app-model.ts`), resolves every construct against it (`resolve-vendor.ts`), runs the pure planner over all of
+ * them (`peering-plan.ts`) and materializes the routes and entries (`materialize.ts`), so what it creates is wired like
  * anything else and seen by the Aspects that come after it (cdk-nag, tagging). The validation phase then checks the
  * app once more (reading it again only when resources of the kinds the plan reads were added or removed since): what
  * changed after the plan (a later Aspect, code after an early read of `routes`) is an error that says what changed,
  * never a wrong rule in silence. Each problem is reported once, on one construct.
  */
-import { Annotations, AspectPriority, Aspects, IAspect, Stack } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { AppModel, appFingerprint, ForeignEntry, NaclRef, naclKey, readApp, RouteTableRef } from './app-model';
@@ -61,6 +61,8 @@ export class AppPeeringPlan {
   private static readonly byRoot = new WeakMap<IConstruct, AppPeeringPlan>();
 
   private readonly vendors: PlannedVendor[] = [];
+  /** Per Stage (the app for constructs in no Stage), the construct with the planning Aspect: the first a synth visits. */
+  private readonly aspectHosts = new Map<IConstruct, Construct>();
   /** The resources the plan created: not foreign to it when the app is read again. */
   private readonly ours = new WeakSet<IConstruct>();
   private made?: { outcome: Outcome; resources: Map<Construct, VendorResources> };
@@ -69,15 +71,22 @@ export class AppPeeringPlan {
   private constructor(private readonly root: IConstruct) {}
 
   /**
-   * Registers a construct, with the planning Aspect on it: the first construct that a synth visits (in any Stage: a
-   * nested Stage is synthesized on its own) plans the whole app, before the Aspects of lower priority see anything the
-   * plan makes. On the construct, not on its Stage, so that the Aspect costs nothing on the rest of the tree.
+   * Registers a construct. The planning Aspect goes on the construct that a synth of its Stage visits first (a nested
+   * Stage is synthesized on its own): when the Aspects run, it plans the whole app before the Aspects of lower
+   * priority see anything, and before the synth reaches any other construct of the Stage, so that what the plan makes
+   * under them is visited like anything else (with or without the aspect-stabilization flag). Only there: an Aspect
+   * costs the CDK some work on every construct below the one it is added to, on every pass over the tree.
    */
   public register(vendor: PlannedVendor): void {
     // A construct added after a plan (after a first synth, or a read of `routes`): the app is planned anew.
     this.unmake();
     this.vendors.push(vendor);
-    Aspects.of(vendor.construct).add(new PlanAspect(this, vendor.construct), { priority: AspectPriority.MUTATING });
+    const stage = Stage.of(vendor.construct) ?? this.root;
+    const host = this.aspectHosts.get(stage);
+    if (!host || visitedBefore(vendor.construct, host)) {
+      Aspects.of(vendor.construct).add(new PlanAspect(this, vendor.construct), { priority: AspectPriority.MUTATING });
+      this.aspectHosts.set(stage, vendor.construct);
+    }
   }
 
   /** Called by the Aspect at the start of each synth: plans the app the first time, and forgets the last recheck. */
@@ -333,6 +342,21 @@ function describeChange(then: AppPlan, now: AppPlan, i: number, r0: ResolvedVend
   const list = (xs: string[]) => xs.slice(0, 3).join('; ') + (xs.length > 3 ? ` and ${xs.length - 3} more` : '');
   return [added.length ? `it now needs ${list(added)}` : '', gone.length ? `it made ${list(gone)}, which no longer fit${gone.length === 1 ? 's' : ''}` : '']
     .filter(Boolean).join(', and ');
+}
+
+/**
+ * Whether a synth visits `a` before `b`: Aspects visit the tree depth first, each construct before its children, and
+ * children in the order they were added.
+ */
+function visitedBefore(a: IConstruct, b: IConstruct): boolean {
+  const [pa, pb] = [a.node.scopes, b.node.scopes];
+  let i = 0;
+  while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
+  if (i === pa.length || i === pb.length) {
+    return i === pa.length; // one contains the other: the outer one first
+  }
+  const siblings = pa[i - 1].node.children;
+  return siblings.indexOf(pa[i]) < siblings.indexOf(pb[i]);
 }
 
 /** Plans the app when the construct it was added to is visited, before the Aspects of lower priority. */
