@@ -262,7 +262,6 @@ function samePolicy(a: PolicyInput, b: PolicyInput): boolean {
 /** By the `allowOutbound` array of the inputs. */
 const ALLOWED = new WeakMap<Traffic[], Array<{ readonly input: PolicyInput; readonly byKey: Map<string, Traffic[]> }>>();
 
-
 /** The NACLs a vendor writes to: its access NACLs (allows and denies), then its deny-only NACLs. */
 function aclsOf(v: { accessAcls: string[]; denyAcls: string[] }): Array<{ acl: string; withAllows: boolean }> {
   const access = [...new Set(v.accessAcls)];
@@ -449,7 +448,7 @@ function allocate(vendors: VendorInput[], demands: Demand[], facts: NaclFacts, e
 function checkNumbers(
   vendors: VendorInput[], facts: NaclFacts, numbered: Numbered[], findings: Finding[], byPath: (a: number, b: number) => number,
 ): void {
-  // A slot is (rule number, direction): rule numbers are below 32767, so 2n + egress is unique.
+  // A slot is (rule number, direction), as one number: 2n + 1 for egress, 2n for ingress.
   const slot = (egress: boolean, ruleNumber: number) => ruleNumber * 2 + (egress ? 1 : 0);
   const holders = new Map<number, Array<{ vendor?: number; what: string }>>();
   let shared = false;
@@ -470,7 +469,7 @@ function checkNumbers(
   }
   const clashes = new Map<string, { ruleNumber: number; reporter: { vendor?: number; what: string }; others: string[]; directions: string[] }>();
   for (const [key, list] of holders) {
-    const [ruleNumber, egress] = [Math.floor(key / 2), key % 2 === 1];
+    const [ruleNumber, egress] = [Math.floor(key / 2), Math.abs(key % 2) === 1];
     const ours = list.filter(l => l.vendor !== undefined).sort((a, b) => byPath(a.vendor!, b.vendor!));
     // At or above 100 in a default NACL is one problem of its own (checkAt100), not a collision to report too.
     if (list.length < 2 || ours.length === 0 || (facts.allowAllAt100 && ruleNumber >= 100)) {
