@@ -85,7 +85,12 @@ export function broaderThanAsked(
       if (cidrs.length === 0) {
         continue;
       }
-      const listed = egress ? input.allowOutbound : input.allowInbound;
+      const [listed, answered] = egress ? [input.allowOutbound, input.allowInbound] : [input.allowInbound, input.allowOutbound];
+      // Nothing listed: not "broader than asked" (see the module comment). Nothing answered: the direction allows
+      // exactly its list (and path MTU discovery coming in).
+      if (listed.length === 0 || answered.length === 0) {
+        continue;
+      }
       const finding = compareDirection(egress, family, cidrs, listed, allowedOf(egress, family));
       if (finding) {
         findings.push(finding);

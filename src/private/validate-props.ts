@@ -290,7 +290,10 @@ export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct)
     existingNetworkAclRules: props.existingNetworkAclRules ?? [],
     securityGroupCheck: props.securityGroupCheck ?? SecurityGroupCheck.WARN,
   };
-  checkBandHolds({ ...intent, accessAcls: [], denyAcls: [], firstRuleNumber: first, lastRuleNumber: last });
+  if (explicitBand) {
+    // Automatic numbers are checked by the plan, against what the NACL has free.
+    checkBandHolds({ ...intent, accessAcls: [], denyAcls: [], firstRuleNumber: first, lastRuleNumber: last });
+  }
   return intent;
 }
 
