@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     'stacks-60': '60 stacks, one peering each',
   };
   const synth: SynthComparison[] = [];
-  for (const [id, n] of [['stack-130', 40], ['stack-340', 40], ['stacks-60', 40]] as const) {
+  for (const [id, n] of [['stack-130', 40], ['stack-340', 80], ['stacks-60', 80]] as const) {
     const out = runWorker(id, rounds(n));
     const c = out.samples[`construct:${id}`];
     const l = out.samples[`l1:${id}`];
