@@ -90,5 +90,5 @@ export function cidrsOverlap(a: string, b: string): boolean {
 
 /** The family of a (valid) CIDR block. */
 export function cidrFamily(cidr: string): AddressFamily {
-  return ipaddr.parseCIDR(cidr)[0].kind() === 'ipv4' ? 'ipv4' : 'ipv6';
+  return parsed(cidr)![0].kind() === 'ipv4' ? 'ipv4' : 'ipv6';
 }
