@@ -4,7 +4,7 @@
  * releases, and the findings of the plan (collisions, shadowing, quota, routes), each reported once. Every app is
  * asserted with the NACL evaluator (what traffic passes) and, for refactors, the model of a CloudFormation update.
  */
-import { App, Annotations as CoreAnnotations, Aspects, AspectPriority, IAspect, Stack, Stage } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, Aspects, AspectPriority, CfnElement, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
@@ -136,6 +136,65 @@ describe('order does not matter: the construct follows the app as it stands when
     new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
     template(stack);
     expect(seen.filter(p => p.startsWith('Test/Saas/'))).toHaveLength(7);
+  });
+
+  test('a construct added after routes were read: what the plan makes again is the same object, the rest is replaced', () => {
+    const { stack, vpc } = newApp();
+    // Automatic numbers: a vendor that sorts first (a lower CIDR block) moves the numbers of the one after it.
+    const later = new VpcPeeringExternal(stack, 'Mongo', { vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'] });
+    const routes = later.routes;
+    const entries = later.networkAclEntries;
+    new VpcPeeringExternal(stack, 'Elastic', { vpc, ...BASE });
+    expect(later.routes).toEqual(routes);
+    expect(later.routes.every((r, i) => r === routes[i])).toBe(true);
+    const kept = later.networkAclEntries.filter(e => entries.includes(e));
+    expect(kept.length).toBeLessThan(entries.length);
+    // Entries that were replaced are gone from the tree; the template holds exactly the new plan.
+    expect(entries.filter(e => !kept.includes(e)).every(e => stack.node.findAll().indexOf(e) < 0)).toBe(true);
+    expect(synthErrors(stack)).toEqual([]);
+    const t = template(stack);
+    const rules = aclRules([t], { 'Fn::GetAtt': ['Vpc8378EB38', 'DefaultNetworkAcl'] });
+    expect(rules).toHaveLength(10);
+    expect(verdict(rules, tcpOut('10.210.0.9', 443))).toBe('allow');
+    expect(verdict(rules, tcpIn('10.210.0.9', 22))).toBe('deny');
+    expect(verdict(rules, tcpOut('10.200.0.9', 443))).toBe('allow');
+    expect(duplicateKeys(t)).toEqual([]);
+  });
+
+  test.each([[true], [false]])('with aspectStabilization %s, a construct made by an Aspect is planned while Aspects run: seen by users\' Aspects, references exported, waiting for the acceptance', (stabilization) => {
+    const app = new App({ context: { '@aws-cdk/core:aspectStabilization': stabilization } });
+    const env = { account: '111111111111', region: 'us-east-1' };
+    const net = new Stack(app, 'Net', { env });
+    const vpc = new ec2.Vpc(net, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR), maxAzs: 2, natGateways: 1 });
+    const svc = new Stack(app, 'Svc', { env });
+    new VpcPeeringExternal(net, 'First', { vpc, ...BASE, firstRuleNumber: 1, lastRuleNumber: 20, acceptPeeringConnection: true });
+    const holder = new Construct(svc, 'Holder');
+    let made = false;
+    Aspects.of(holder).add({
+      visit: () => {
+        if (!made) {
+          made = true;
+          new VpcPeeringExternal(holder, 'Later', { vpc, ...BASE, externalCidrBlocks: ['10.201.0.0/16'], firstRuleNumber: 30, lastRuleNumber: 49 });
+        }
+      },
+    }, { priority: AspectPriority.MUTATING });
+    const kinds = (c: IConstruct) => c instanceof ec2.CfnNetworkAclEntry || c instanceof ec2.CfnRoute;
+    const seen = new Set<IConstruct>();
+    Aspects.of(app).add({ visit: (node: IConstruct) => { if (kinds(node)) seen.add(node); } });
+    const assembly = app.synth();
+    const ours = app.node.findAll().filter(kinds).filter(c => /^(Net\/First|Svc\/Holder\/Later)\//.test(c.node.path));
+    expect(ours).toHaveLength(14);
+    expect(ours.filter(c => !seen.has(c)).map(c => c.node.path)).toEqual([]);
+    // The route in Svc names the route table of Net through an import (the references were resolved after the plan).
+    const svcRoutes = Object.values(assembly.getStackByName('Svc').template.Resources as Record<string, any>).filter(r => r.Type === 'AWS::EC2::Route');
+    expect(svcRoutes.map(r => r.Properties.RouteTableId)).toEqual([
+      { 'Fn::ImportValue': expect.stringContaining('RouteTable') }, { 'Fn::ImportValue': expect.stringContaining('RouteTable') },
+    ]);
+    // First's routes and entries, made again when Later registered, still wait for the acceptance.
+    const netResources = Object.values(assembly.getStackByName('Net').template.Resources as Record<string, any>)
+      .filter(r => (r.Type === 'AWS::EC2::Route' && r.Properties.VpcPeeringConnectionId) || (r.Type === 'AWS::EC2::NetworkAclEntry' && r.Properties.CidrBlock === '10.200.0.0/16'));
+    expect(netResources).toHaveLength(7);
+    expect(netResources.filter(r => (r.DependsOn ?? []).length === 0)).toEqual([]);
   });
 
   // The plan runs at the construct a synth visits first; constructs registered later may come earlier in the tree.
@@ -271,6 +330,28 @@ describe('several vendors on one NACL need no arithmetic', () => {
     const t1 = synthVendors(['Elastic', 'Mongo'], ids);
     const sim = simulateUpdate(t0, t1);
     expect(sim.added.concat(sim.removed, sim.replaced, sim.updatedInPlace)).toEqual([]);
+  });
+
+  test('a VPC moved under another construct with its logical ids kept (overrideLogicalId) changes no logical id of the peering', () => {
+    const before = new Map<string, string>();
+    const synthVpc = (moved: boolean) => {
+      const app = new App();
+      const stack = new Stack(app, 'Test');
+      const vpc = new ec2.Vpc(moved ? new Construct(stack, 'Network') : stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR), maxAzs: 2, natGateways: 1 });
+      // Every resource of the VPC keeps the logical id it had before the move.
+      for (const c of vpc.node.findAll().filter((x): x is CfnElement => x instanceof CfnElement)) {
+        const below = c.node.path.slice(vpc.node.path.length);
+        if (moved) c.overrideLogicalId(before.get(below)!); else before.set(below, stack.resolve(c.logicalId));
+      }
+      new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+      expect(synthErrors(stack)).toEqual([]);
+      return template(stack);
+    };
+    const [t0, t1] = [synthVpc(false), synthVpc(true)];
+    const ours = (t: any) => Object.keys(t.Resources).filter(id => /^Nacl|^Route.*To10x/.test(id)).sort();
+    expect(ours(t1)).toEqual(ours(t0));
+    expect(ours(t0)).toHaveLength(7);
+    expect(simulateUpdate(t0, t1).conflicts).toEqual([]);
   });
 
   test.each([

@@ -4,6 +4,7 @@
  */
 import { App, CfnParameter, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
 import { ValueIdentity } from '../src/private/value-identity';
 
 function setup() {
@@ -34,13 +35,16 @@ describe('ValueIdentity.name', () => {
     expect(ValueIdentity.of(other).name(table.ref)).toBe(`${stack.artifactId}.${stack.resolve(table.logicalId)}`);
   });
 
-  test('the name follows the path, not an overrideLogicalId', () => {
-    const { stack, table } = setup();
-    const before = ValueIdentity.of(stack).name(table.ref);
-    const { stack: stack2, table: table2 } = setup();
-    table2.overrideLogicalId('MyTable');
-    expect(ValueIdentity.of(stack2).name(table2.ref)).toBe(before);
-    expect(before).toBe('Table');
+  test('an overridden logical id (CfnInclude, a migration) is the name, as the template has it', () => {
+    const { stack, vpc, table } = setup();
+    table.overrideLogicalId('LegacyTable');
+    vpc.overrideLogicalId('LegacyVpc');
+    const nested = new ec2.CfnRouteTable(new Construct(stack, 'Team'), 'Table', { vpcId: vpc.ref });
+    const identity = ValueIdentity.of(stack);
+    expect(identity.name(table.ref)).toBe('LegacyTable');
+    expect(identity.name(vpc.attrDefaultNetworkAcl)).toBe('LegacyVpc.DefaultNetworkAcl');
+    expect(identity.name(nested.ref)).toBe(stack.resolve(nested.logicalId));
+    expect(identity.name(nested.ref)).toMatch(/^TeamTable[0-9A-F]{8}$/);
   });
 
   test('a parameter is named by its logical id; a pseudo parameter by what it resolves to', () => {

@@ -66,6 +66,8 @@ export class AppPeeringPlan {
   /** The resources the plan created: not foreign to it when the app is read again. */
   private readonly ours = new WeakSet<IConstruct>();
   private made?: { outcome: Outcome; resources: Map<Construct, VendorResources> };
+  /** What an earlier plan made, until the next plan has kept what it makes again (`retire`). */
+  private retired: Array<{ readonly construct: Construct; readonly resource: IConstruct }> = [];
   private rechecked?: Map<Construct, string[]>;
 
   private constructor(private readonly root: IConstruct) {}
@@ -78,12 +80,14 @@ export class AppPeeringPlan {
    * costs the CDK some work on every construct below the one it is added to, on every pass over the tree.
    */
   public register(vendor: PlannedVendor): void {
-    // A construct added after a plan (after a first synth, or a read of `routes`): the app is planned anew.
-    this.unmake();
+    // A construct added after a plan (by an Aspect, after a first synth, or after a read of `routes`): the app is
+    // planned anew, when the synth visits this construct, as the Aspect that planned before has run already.
+    const plannedBefore = this.made !== undefined;
+    this.retire();
     this.vendors.push(vendor);
     const stage = Stage.of(vendor.construct) ?? this.root;
     const host = this.aspectHosts.get(stage);
-    if (!host || visitedBefore(vendor.construct, host)) {
+    if (!host || plannedBefore || visitedBefore(vendor.construct, host)) {
       Aspects.of(vendor.construct).add(new PlanAspect(this, vendor.construct), { priority: AspectPriority.MUTATING });
       this.aspectHosts.set(stage, vendor.construct);
     }
@@ -109,13 +113,16 @@ export class AppPeeringPlan {
     return this.rechecked.get(construct) ?? [];
   }
 
-  /** Removes what the last plan made, so that the next one starts from the app as declared. */
-  private unmake(): void {
+  /**
+   * Sets aside what the last plan made: the next plan keeps each route and entry it makes again unchanged (the same
+   * object, which Aspects and code that read `routes` have seen already) and removes the others.
+   */
+  private retire(): void {
     if (!this.made) {
       return;
     }
     for (const [construct, made] of this.made.resources) {
-      [...made.routes, ...made.networkAclEntries].forEach(r => construct.node.tryRemoveChild(r.node.id));
+      this.retired.push(...[...made.routes, ...made.networkAclEntries].map(resource => ({ construct, resource })));
     }
     this.made = undefined;
     this.rechecked = undefined;
@@ -133,6 +140,13 @@ export class AppPeeringPlan {
       [...made.routes, ...made.networkAclEntries].forEach(r => this.ours.add(r));
       resources.set(v.construct, made);
     });
+    // What the last plan made and this one did not make again (a child of that id now is another object, or none).
+    for (const { construct, resource } of this.retired) {
+      if (construct.node.tryFindChild(resource.node.id) === resource && !isMadeBy(resources.get(construct), resource)) {
+        construct.node.tryRemoveChild(resource.node.id);
+      }
+    }
+    this.retired = [];
     this.made = { outcome, resources };
     if (!outcome.pending) {
       this.annotateWarnings(outcome);
@@ -342,6 +356,10 @@ function describeChange(then: AppPlan, now: AppPlan, i: number, r0: ResolvedVend
   const list = (xs: string[]) => xs.slice(0, 3).join('; ') + (xs.length > 3 ? ` and ${xs.length - 3} more` : '');
   return [added.length ? `it now needs ${list(added)}` : '', gone.length ? `it made ${list(gone)}, which no longer fit${gone.length === 1 ? 's' : ''}` : '']
     .filter(Boolean).join(', and ');
+}
+
+function isMadeBy(made: VendorResources | undefined, resource: IConstruct): boolean {
+  return !!made && ([...made.routes, ...made.networkAclEntries] as IConstruct[]).includes(resource);
 }
 
 /**

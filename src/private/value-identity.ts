@@ -54,8 +54,8 @@ export class ValueIdentity {
    * when the resource is in another stack, since logical ids are unique only within a stack), or a short hash of
    * anything else.
    *
-   * The logical id is the one `Stack.getLogicalId` allocates (the path's, even where `overrideLogicalId` replaced it in
-   * the template): it is as stable as the path, and reading it does not resolve the token, which costs far more.
+   * The logical id is read from the element (its `overrideLogicalId` if any, else the one allocated from its path),
+   * without resolving the reference token, which costs far more.
    */
   public name(value: string | IResolvable): string {
     if (typeof value === 'string' && !Token.isUnresolved(value)) {
@@ -131,8 +131,24 @@ function elementName(reference: Reference, owner: Stack): string | undefined {
   if (typeof target.logicalId !== 'string' || typeof target.stack !== 'object') {
     return undefined;
   }
-  const logicalId = owner.getLogicalId(reference.target as CfnElement);
+  const logicalId = logicalIdOf(reference.target as CfnElement, owner);
   return reference.displayName === 'Ref' ? logicalId : `${logicalId}.${reference.displayName}`;
+}
+
+/**
+ * The logical id of an element as its template has it. `CfnElement.logicalId` is a lazy token that produces it (the
+ * `overrideLogicalId`, else the id allocated from the path); producing it directly spares the full resolution.
+ */
+function logicalIdOf(element: CfnElement, owner: Stack): string {
+  const lazy = Tokenization.reverse(element.logicalId);
+  const produced = lazy?.resolve({
+    scope: owner,
+    preparing: false,
+    documentPath: [],
+    registerPostProcessor: () => undefined,
+    resolve: (x: unknown) => owner.resolve(x),
+  });
+  return typeof produced === 'string' && !Token.isUnresolved(produced) ? produced : owner.resolve(element.logicalId);
 }
 
 function readableName(resolved: unknown): string | undefined {
