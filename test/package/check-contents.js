@@ -10,6 +10,7 @@
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { junitChecks } = require('../support/junit-checks');
 
 const root = path.resolve(__dirname, '..', '..');
 const report = path.join(root, 'test-reports', 'package-junit.xml');
@@ -25,11 +26,7 @@ const allowed = file =>
   (file.startsWith('lib/') && (file.endsWith('.d.ts') || file.endsWith('.js'))) ||
   bundled.some(dep => file.startsWith(`node_modules/${dep}/`));
 
-const cases = [];
-function check(name, failures) {
-  cases.push({ name, failures });
-  console.log(`${failures.length ? 'FAIL' : 'pass'} ${name}${failures.map(f => `\n       ${f}`).join('')}`);
-}
+const { check, finish } = junitChecks('npm package contents');
 
 let files;
 try {
@@ -51,16 +48,4 @@ if (files) {
   }
 }
 
-const esc = s => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const failed = cases.filter(c => c.failures.length).length;
-fs.mkdirSync(path.dirname(report), { recursive: true });
-fs.writeFileSync(report, [
-  '<?xml version="1.0" encoding="UTF-8"?>',
-  `<testsuites><testsuite name="npm package contents" tests="${cases.length}" failures="${failed}">`,
-  ...cases.map(c => `<testcase classname="npm package contents" name="${esc(c.name)}">` +
-    (c.failures.length ? `<failure message="${esc(c.failures[0])}">${esc(c.failures.join('\n'))}</failure>` : '') + '</testcase>'),
-  '</testsuite></testsuites>',
-  '',
-].join('\n'));
-console.log(`npm package contents: ${cases.length - failed} passed, ${failed} failed (${files ? files.length : 0} files)`);
-process.exit(failed ? 1 : 0);
+finish(report, `(${files ? files.length : 0} files)`);

@@ -5,6 +5,7 @@
  */
 const fs = require('fs');
 const path = require('path');
+const { junitChecks } = require('../support/junit-checks');
 const YAML = require('yaml');
 
 const root = path.resolve(__dirname, '..', '..');
@@ -13,11 +14,7 @@ const SUITE_JOB = 'test-all';
 const SUITE_COMMAND = 'npx projen test:all';
 
 const findings = JSON.parse(process.env.ACTIONLINT_JSON || '[]');
-const cases = [];
-function check(name, failures) {
-  cases.push({ name, failures });
-  console.log(`${failures.length ? 'FAIL' : 'pass'} ${name}${failures.map(f => `\n       ${f}`).join('')}`);
-}
+const { check, finish } = junitChecks('workflows');
 
 const files = fs.readdirSync(dir).filter(f => /\.ya?ml$/.test(f)).sort();
 for (const file of files) {
@@ -49,16 +46,4 @@ check(`every job of the release workflow waits for ${SUITE_JOB}`,
   Object.keys(release.jobs ?? {}).filter(id => id !== SUITE_JOB && !upstream(release.jobs, id).has(SUITE_JOB))
     .map(id => `job ${id} does not wait for ${SUITE_JOB}`));
 
-const esc = s => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const failed = cases.filter(c => c.failures.length).length;
-fs.mkdirSync(path.join(root, 'test-reports'), { recursive: true });
-fs.writeFileSync(path.join(root, 'test-reports', 'workflows-junit.xml'), [
-  '<?xml version="1.0" encoding="UTF-8"?>',
-  `<testsuites><testsuite name="workflows" tests="${cases.length}" failures="${failed}">`,
-  ...cases.map(c => `<testcase classname="workflows" name="${esc(c.name)}">` +
-    (c.failures.length ? `<failure message="${esc(c.failures[0])}">${esc(c.failures.join('\n'))}</failure>` : '') + '</testcase>'),
-  '</testsuite></testsuites>',
-  '',
-].join('\n'));
-console.log(`workflows: ${cases.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish(path.join(root, 'test-reports', 'workflows-junit.xml'));
