@@ -141,8 +141,9 @@ export class AppPeeringPlan {
       resources.set(v.construct, made);
     });
     // What the last plan made and this one did not make again (a child of that id now is another object, or none).
+    const madeNow = new Set<IConstruct>([...resources.values()].flatMap(m => [...m.routes, ...m.networkAclEntries]));
     for (const { construct, resource } of this.retired) {
-      if (construct.node.tryFindChild(resource.node.id) === resource && !isMadeBy(resources.get(construct), resource)) {
+      if (construct.node.tryFindChild(resource.node.id) === resource && !madeNow.has(resource)) {
         construct.node.tryRemoveChild(resource.node.id);
       }
     }
@@ -356,10 +357,6 @@ function describeChange(then: AppPlan, now: AppPlan, i: number, r0: ResolvedVend
   const list = (xs: string[]) => xs.slice(0, 3).join('; ') + (xs.length > 3 ? ` and ${xs.length - 3} more` : '');
   return [added.length ? `it now needs ${list(added)}` : '', gone.length ? `it made ${list(gone)}, which no longer fit${gone.length === 1 ? 's' : ''}` : '']
     .filter(Boolean).join(', and ');
-}
-
-function isMadeBy(made: VendorResources | undefined, resource: IConstruct): boolean {
-  return !!made && ([...made.routes, ...made.networkAclEntries] as IConstruct[]).includes(resource);
 }
 
 /**
