@@ -1,12 +1,13 @@
 import * as path from 'path';
 import {
-  Annotations, ArnFormat, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Stack, Token,
+  Annotations, ArnFormat, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Stack,
 } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import {
   ACCEPTANCE_RESOURCE_TYPE, AccepterProperties, DNS_RESOLUTION_RESOURCE_TYPE,
 } from './handlers/peering-accepter/properties';
+import { validateAccountId, validatePeeringConnectionId, validateVpcId } from './private/props/ids';
 import { PeeringWarnings } from './warnings';
 
 /**
@@ -217,21 +218,12 @@ const NODEJS_22 = 'nodejs22.x';
  */
 const HANDLER_DIRECTORY = path.join(__dirname, '..', 'lib', 'handlers', 'peering-accepter');
 
-const PCX_ID = /^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const ACCOUNT_ID = /^\d{12}$/;
-
 function validateProps(props: PeeringConnectionAccepterProps): void {
-  const id = props.vpcPeeringConnectionId;
-  if (!Token.isUnresolved(id) && !PCX_ID.test(id)) {
-    throw new Error(`vpcPeeringConnectionId '${id}' is not a VPC peering connection id: expected 'pcx-' and 8 or 17 lowercase hexadecimal characters`);
-  }
+  validatePeeringConnectionId(props.vpcPeeringConnectionId);
   const requester = props.expectedRequester;
-  if (requester && !Token.isUnresolved(requester.accountId) && !ACCOUNT_ID.test(requester.accountId)) {
-    throw new Error(`expectedRequester.accountId '${requester.accountId}' is not an AWS account id: expected 12 digits`);
-  }
-  if (requester?.vpcId !== undefined && !Token.isUnresolved(requester.vpcId) && !VPC_ID.test(requester.vpcId)) {
-    throw new Error(`expectedRequester.vpcId '${requester.vpcId}' is not a VPC id: expected 'vpc-' and 8 or 17 lowercase hexadecimal characters`);
+  if (requester) {
+    validateAccountId(requester.accountId, 'expectedRequester.accountId');
+    if (requester.vpcId !== undefined) validateVpcId(requester.vpcId, 'expectedRequester.vpcId');
   }
 }
 

@@ -2,8 +2,9 @@ import { Annotations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IDependable } from 'constructs';
 import { PeeringConnectionAccepter } from './peering-connection-accepter';
-import { AppPeeringPlan } from './private/app-plan';
-import { DEFAULT_SUBNETS, propWarnings, validateProps } from './private/validate-props';
+import { AppPeerings } from './private/app-peerings';
+import { propWarnings, validateProps } from './private/props/validate-props';
+import { DEFAULT_SUBNETS } from './private/stage-types';
 import { VpcPeeringExternalProps } from './vpc-peering-external-props';
 
 /**
@@ -43,7 +44,7 @@ export class VpcPeeringExternal extends Construct {
   /** The Network ACL made for the selected subnets, with `createNetworkAcl: true`. */
   public readonly networkAcl?: ec2.NetworkAcl;
 
-  private readonly plan: AppPeeringPlan;
+  private readonly peerings: AppPeerings;
 
   constructor(scope: Construct, id: string, props: VpcPeeringExternalProps) {
     super(scope, id);
@@ -62,11 +63,11 @@ export class VpcPeeringExternal extends Construct {
         allowDnsResolutionFromRemoteVpc: props.allowDnsResolutionFromRemoteVpc ?? false,
       });
     }
-    this.plan = AppPeeringPlan.of(this);
-    this.plan.register({
+    this.peerings = AppPeerings.of(this);
+    this.peerings.register({
       construct: this, intent, dependencies: () => this.planDependencies(), dedicatedNetworkAcl: this.networkAcl,
     });
-    this.node.addValidation({ validate: () => this.plan.errorsOf(this) });
+    this.node.addValidation({ validate: () => this.peerings.errorsOf(this) });
   }
 
 
@@ -76,27 +77,27 @@ export class VpcPeeringExternal extends Construct {
    * Made when the app is synthesized; reading this earlier makes them at once, from the app as it stands then.
    */
   public get routes(): ec2.CfnRoute[] {
-    return this.plan.resourcesOf(this).routes;
+    return this.peerings.resourcesOf(this).routes;
   }
 
   /** Every Network ACL entry this construct creates, allows and denies, in all NACLs (made like `routes`). */
   public get networkAclEntries(): ec2.CfnNetworkAclEntry[] {
-    return this.plan.resourcesOf(this).networkAclEntries;
+    return this.peerings.resourcesOf(this).networkAclEntries;
   }
 
   /** The distinct route tables that got routes. */
   public get routeTableIds(): string[] {
-    return this.plan.resourcesOf(this).routeTableIds;
+    return this.peerings.resourcesOf(this).routeTableIds;
   }
 
   /** The NACLs that got allow rules (and deny rules). */
   public get networkAclIds(): string[] {
-    return this.plan.resourcesOf(this).networkAclIds;
+    return this.peerings.resourcesOf(this).networkAclIds;
   }
 
   /** The further NACLs that got only deny rules. */
   public get denyNetworkAclIds(): string[] {
-    return this.plan.resourcesOf(this).denyNetworkAclIds;
+    return this.peerings.resourcesOf(this).denyNetworkAclIds;
   }
 
   /** The NACL of `createNetworkAcl`, associated with the selected subnets (the plan puts the rules in it). */

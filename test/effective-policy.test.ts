@@ -8,10 +8,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { synthNewVpc } from './fixtures';
 import { EphemeralPorts, VpcPeeringExternalProps } from '../src';
 import { aclKeys, evaluate, naclEntriesFromTemplate, Packet } from './support/nacl-evaluator';
-import { AddressFamily } from '../src/private/cidr';
-import { broaderThanAsked, broaderThanAskedMessage, compareDirection, subtract } from '../src/private/effective-policy';
-import { allowedTraffic, PlanInput } from '../src/private/peering-plan';
-import { PortRange, Protocol, Traffic } from '../src/private/traffic';
+import { PlanInput } from './support/planner';
+import { AddressFamily } from '../src/private/core/cidr';
+import { broaderThanAsked, broaderThanAskedMessage, compareDirection, subtract } from '../src/private/core/effective-policy';
+import { policyOf } from '../src/private/core/policy';
+import { PortRange, Protocol, Traffic } from '../src/private/core/traffic';
 
 const PEER = '10.200.7.9';
 const { TCP, UDP, ICMP, ICMPV6, ALL } = Protocol;
@@ -52,7 +53,7 @@ function plan(allowOutbound: Traffic[], allowInbound: Traffic[], overrides: Part
 }
 
 function findings(input: PlanInput) {
-  return broaderThanAsked(input, (egress, family) => allowedTraffic(input, egress, family));
+  return broaderThanAsked(input.externalCidrs, policyOf(input, input.blanketDeny));
 }
 
 /** The findings as [direction, family, beyond] rows, ranges written out. */
@@ -225,8 +226,8 @@ describe('subtract', () => {
   });
 
   test('traffic with unresolved ports is covered only by the same traffic', () => {
-    const opaque: Traffic = { protocol: TCP, portRange: { from: 1024, to: 65535 }, reasons: [], opaque: true };
-    expect(subtract(opaque, [{ ...opaque }])).toEqual([]);
-    expect(subtract(opaque, [tcp(443)])).toEqual([opaque]);
+    const unresolved: Traffic = { protocol: TCP, portRange: { from: 1024, to: 65535 }, reasons: [], unresolved: true };
+    expect(subtract(unresolved, [{ ...unresolved }])).toEqual([]);
+    expect(subtract(unresolved, [tcp(443)])).toEqual([unresolved]);
   });
 });

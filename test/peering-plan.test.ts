@@ -4,8 +4,9 @@
  */
 import * as fc from 'fast-check';
 import { evaluate, NaclRule, Packet } from './support/nacl-evaluator';
-import { ExternalCidr, NaclFacts, planApp, PlanInput, PlannedEntry, planNetworkAclEntries, planRoutes } from '../src/private/peering-plan';
-import { mergeTraffic, Protocol, Traffic } from '../src/private/traffic';
+import { mergeTraffic, Protocol, Traffic } from '../src/private/core/traffic';
+import { ExternalCidr, NaclFacts, PlannedEntry } from '../src/private/plan/types';
+import { planApp, PlanInput, planNetworkAclEntries, planRoutes } from './support/planner';
 
 const TCP = Protocol.TCP;
 const UDP = Protocol.UDP;

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { SaasPeeringPreset } from '../src';
-import { trafficOfPresets } from '../src/private/presets';
+import { trafficOfPresets } from '../src/private/props/presets';
 
 /** A traffic as `protocol ports` (the AWS protocol number and the port range). */
 function show(traffic: ec2.AclTraffic[]): string[] {

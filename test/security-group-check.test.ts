@@ -6,11 +6,11 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { SecurityGroupCheck } from '../src';
-import { AddressFamily } from '../src/private/cidr';
+import { AddressFamily } from '../src/private/core/cidr';
 import {
   checkSecurityGroupRules, describeRule, PeerBlock, protocolNumber, SecurityGroupRuleInput, securityGroupRulesOf, vpcKeyOf,
-} from '../src/private/security-group-check';
-import { Protocol, Traffic } from '../src/private/traffic';
+} from '../src/private/checks/security-group-rules';
+import { Protocol, Traffic } from '../src/private/core/traffic';
 
 const { TCP, UDP, ICMP, ICMPV6, ALL } = Protocol;
 const tcp = (from: number, to = from): Traffic => ({ protocol: TCP, portRange: { from, to }, reasons: [] });
@@ -111,8 +111,8 @@ describe('checkSecurityGroupRules: ports intersected with what the NACLs let in'
   });
 
   test('unresolved NACL ports are reported as the NACL has them', () => {
-    const opaque: Traffic = { protocol: TCP, portRange: { from: 1024, to: 65535 }, reasons: [], opaque: true };
-    expect(check({ cidrIpv4: '0.0.0.0/0' }, [PEER_V4], { ipv4: [opaque], ipv6: [] }).map(f => f.reachable)).toEqual([[opaque]]);
+    const unresolved: Traffic = { protocol: TCP, portRange: { from: 1024, to: 65535 }, reasons: [], unresolved: true };
+    expect(check({ cidrIpv4: '0.0.0.0/0' }, [PEER_V4], { ipv4: [unresolved], ipv6: [] }).map(f => f.reachable)).toEqual([[unresolved]]);
   });
 });
 

@@ -5,7 +5,7 @@
 import { App, CfnParameter, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { ValueIdentity } from '../src/private/value-identity';
+import { ValueIdentity } from '../src/private/cdk/value-identity';
 
 function setup() {
   const app = new App();

@@ -13,7 +13,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { GUARD_RULES, runGuard } from './cfn-guard';
 import { ImportedVpcExampleStack, NewVpcExampleStack, PLACEHOLDER_IMPORTED_VPC } from '../../example/stacks';
-import { ScannerSuppressions, suppressionsFor } from '../../src/private/scanner-suppressions';
+import { ScannerSuppressions, suppressionsFor } from '../../src/private/materialize/scanner-suppressions';
 import { synthImported, synthNewVpc } from '../fixtures';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> }>;

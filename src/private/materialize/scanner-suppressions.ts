@@ -3,7 +3,7 @@
  * ACL entries trip by design, with the reason a security reviewer reads on the entry. Each entry carries these as
  * template metadata, where the scanners look for them; nothing else is suppressed.
  */
-import { Protocol } from './traffic';
+import { Protocol } from '../core/traffic';
 
 /** One cfn_nag suppression: the rule id and why it does not apply. */
 export interface CfnNagSuppression {

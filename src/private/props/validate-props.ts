@@ -5,41 +5,25 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
-import { AddressFamily, cidrsOverlap, validateCidr } from './cidr';
-import { broaderThanAsked, broaderThanAskedMessage } from './effective-policy';
-import { allowedTrafficOnce, AUTOMATIC_BAND, checkBandHolds, ExternalCidr, RuleBand } from './peering-plan';
+import { validatePeeringConnectionId } from './ids';
 import { trafficOfPresets } from './presets';
-import { describeTraffic, PortRange, Protocol, protocolName, Traffic } from './traffic';
-import { ValueIdentity } from './value-identity';
-import { SecurityGroupCheck } from '../security-group-check';
-import { ExistingNetworkAclRules, VpcPeeringExternalProps } from '../vpc-peering-external-props';
-import { PeeringWarnings } from '../warnings';
+import { ValueIdentity } from '../cdk/value-identity';
+import { AddressFamily, cidrsOverlap, validateCidr } from '../core/cidr';
+import { broaderThanAsked, broaderThanAskedMessage } from '../core/effective-policy';
+import { entriesPerNacl, PeeringPolicy, policyOf } from '../core/policy';
+import { describeTraffic, PortRange, Protocol, protocolName, Traffic } from '../core/traffic';
+import { AUTOMATIC_BAND, dirName, ExternalCidr, orderKeyOf, RuleBand } from '../plan/types';
+import { PeeringIntent } from '../stage-types';
+import { EphemeralPorts } from '../../ephemeral-ports';
+import { SecurityGroupCheck } from '../../security-group-check';
+import { VpcPeeringExternalProps } from '../../vpc-peering-external-props';
+import { PeeringWarnings } from '../../warnings';
 
-const PCX_ID = /^pcx-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
-
-/** Defaults of the optional props. */
-export const DEFAULTS = {
-  ephemeralPortRange: { from: 1024, to: 65535 },
-  maxRulesPerNetworkAcl: 20,
-} as const;
+/** The quota of rules per NACL, direction and address family that AWS sets by default. */
+export const DEFAULT_QUOTA = 20;
 
 /** The highest quota of rules per NACL and direction that AWS grants. */
 export const MAX_QUOTA = 40;
-
-export function validatePeeringConnectionId(id: string): void {
-  if (Token.isUnresolved(id)) {
-    return;
-  }
-  if (id.trim() === '') {
-    throw new Error("vpcPeeringConnectionId is empty: pass the id ('pcx-…') of the peering connection you accepted");
-  }
-  if (!PCX_ID.test(id)) {
-    throw new Error(
-      `vpcPeeringConnectionId '${id}' is not a VPC peering connection id: expected 'pcx-' and 8 or 17 lowercase ` +
-      "hexadecimal characters, as 'aws ec2 describe-vpc-peering-connections' shows it",
-    );
-  }
-}
 
 /**
  * Validates both lists of external CIDR blocks and returns them as one list, literal blocks in their canonical form.
@@ -90,26 +74,6 @@ export function validateExternalCidrs(
   return all.map(({ cidr, family, sortKey }) => ({ cidr, family, sortKey }));
 }
 
-/** External CIDR blocks that overlap CIDR blocks of your own VPC or subnets (peering needs disjoint blocks), as messages. */
-export function overlapsWithOwn(external: ExternalCidr[], own: Array<{ cidr: string; what: string }>): string[] {
-  const problems: string[] = [];
-  external.forEach(e => {
-    if (Token.isUnresolved(e.cidr)) {
-      return;
-    }
-    const o = own.find(x => !Token.isUnresolved(x.cidr) && cidrsOverlap(e.cidr, x.cidr));
-    if (o) {
-      const prop = e.family === 'ipv4' ? 'externalCidrBlocks' : 'externalIpv6CidrBlocks';
-      const index = external.filter(x => x.family === e.family).indexOf(e);
-      problems.push(
-        `${prop}[${index}] '${e.cidr}' overlaps ${o.what} ${o.cidr}: AWS cannot peer VPCs whose CIDR ` +
-        'blocks overlap; check the CIDR blocks of the external VPC',
-      );
-    }
-  });
-  return problems;
-}
-
 /** Normalises a list of `AclTraffic` to the plan's traffic model, validating ports and ICMP types. */
 export function normalizeTraffic(
   list: ec2.AclTraffic[] | undefined, prop: 'allowOutbound' | 'allowInbound', families: Set<AddressFamily>,
@@ -125,7 +89,7 @@ export function normalizeTraffic(
         throw new Error(`${where} (${protocolName(protocol)}) has no port range: use ec2.AclTraffic.${protocolName(protocol)}Port(443) or ${protocolName(protocol)}PortRange(from, to)`);
       }
       const portRange = validatePortRange(range, where);
-      return { protocol, portRange, reasons, opaque: isOpaque(portRange) || undefined };
+      return { protocol, portRange, reasons, unresolved: hasTokens(portRange) || undefined };
     }
     if (protocol === Protocol.ICMP || protocol === Protocol.ICMPV6) {
       const family: AddressFamily = protocol === Protocol.ICMP ? 'ipv4' : 'ipv6';
@@ -153,7 +117,7 @@ export function normalizeTraffic(
       if (icmp.type === -1 && icmp.code !== -1 && !Token.isUnresolved(icmp.code)) {
         throw new Error(`${where} ICMP code ${icmp.code} is given without a type: give the type too, or -1 for both`);
       }
-      return { protocol, icmp, reasons, opaque: isOpaque(icmp) || undefined };
+      return { protocol, icmp, reasons, unresolved: hasTokens(icmp) || undefined };
     }
     if (protocol === Protocol.ALL) {
       return { protocol, reasons };
@@ -189,13 +153,17 @@ export function validatePortRange(range: ec2.AclPortRange, where: string): PortR
   return { from, to };
 }
 
+/** Throws unless `n` is a rule number (1-32766); `where` names the prop. */
+export function validateRuleNumber(n: number, where: string): void {
+  if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > 32766) {
+    throw new Error(`${where} ${n} is not a rule number: Network ACL rule numbers are whole numbers from 1 to 32766`);
+  }
+}
+
 /** Validates the rule-number band and the quota. */
 export function validateNumbers(first: number, last: number, maxRules: number): void {
-  for (const [prop, n] of [['firstRuleNumber', first], ['lastRuleNumber', last]] as const) {
-    if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > 32766) {
-      throw new Error(`${prop} ${n} is not a rule number: Network ACL rule numbers are whole numbers from 1 to 32766`);
-    }
-  }
+  validateRuleNumber(first, 'firstRuleNumber');
+  validateRuleNumber(last, 'lastRuleNumber');
   if (first > last) {
     throw new Error(`firstRuleNumber ${first} is above lastRuleNumber ${last}: the band [firstRuleNumber, lastRuleNumber] is empty`);
   }
@@ -207,34 +175,29 @@ export function validateNumbers(first: number, last: number, maxRules: number): 
   }
 }
 
-function isOpaque(values: object): boolean {
+/**
+ * Throws when the band `[first, last]` cannot hold the entries the policy needs in one NACL and direction. Depends on
+ * the props alone, so it is checked when the construct is created.
+ */
+export function validateBandHolds(policy: PeeringPolicy, cidrs: ExternalCidr[], { first, last }: RuleBand): void {
+  for (const egress of [false, true]) {
+    const { allows, denies } = entriesPerNacl(policy, cidrs, egress);
+    if (allows + denies > last - first + 1) {
+      throw new Error(
+        `firstRuleNumber ${first} to lastRuleNumber ${last} holds ${last - first + 1} rule numbers, but ` +
+        `${allows + denies} ${dirName(egress)} entries are needed in one Network ACL ` +
+        `(${allows} allow, ${denies} deny): widen the band, allow fewer port ranges or use fewer CIDR blocks`,
+      );
+    }
+  }
+}
+
+function hasTokens(values: object): boolean {
   return Object.values(values).some(v => Token.isUnresolved(v));
 }
 
-/** The props of one `VpcPeeringExternal`, validated and normalised: what it asks for, before the app is read. */
-export interface VendorIntent {
-  readonly vpc: ec2.IVpc;
-  readonly subnets?: ec2.SubnetSelection;
-  readonly vpcPeeringConnectionId: string;
-  readonly externalCidrs: ExternalCidr[];
-  readonly allowOutbound: Traffic[];
-  readonly allowInbound: Traffic[];
-  readonly ephemeralPortRange: PortRange;
-  readonly ephemeralOpaque?: boolean;
-  readonly blanketDeny: boolean;
-  readonly allowPathMtuDiscovery: boolean;
-  /** `firstRuleNumber`/`lastRuleNumber` when either is given; otherwise numbered automatically. */
-  readonly band?: RuleBand;
-  readonly maxRules: number;
-  readonly networkAcls?: ec2.INetworkAcl[];
-  readonly denyNetworkAcls?: ec2.INetworkAcl[];
-  readonly denyOtherNetworkAcls: boolean;
-  readonly existingNetworkAclRules: ExistingNetworkAclRules[];
-  readonly securityGroupCheck: SecurityGroupCheck;
-}
-
 /** Validates every prop that can be checked without reading the app; throws the first problem. */
-export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct): VendorIntent {
+export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct): PeeringIntent {
   validatePeeringConnectionId(props.vpcPeeringConnectionId);
   const identity = ValueIdentity.of(scope);
   const externalCidrs = validateExternalCidrs(props.externalCidrBlocks, props.externalIpv6CidrBlocks, t => identity.identity(t));
@@ -244,12 +207,11 @@ export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct)
   const allowOutbound = normalizeTraffic([...props.allowOutbound ?? [], ...presetTraffic.outbound], 'allowOutbound', families);
   const allowInbound = normalizeTraffic([...props.allowInbound ?? [], ...presetTraffic.inbound], 'allowInbound', families);
   validateSomeTraffic(allowOutbound, allowInbound);
-  const ephemeralPortRange = validatePortRange(props.ephemeralPortRange ?? DEFAULTS.ephemeralPortRange, 'ephemeralPortRange');
+  const ephemeralPortRange = validatePortRange(props.ephemeralPortRange ?? EphemeralPorts.ALL_CLIENTS, 'ephemeralPortRange');
   const explicitBand = props.firstRuleNumber !== undefined || props.lastRuleNumber !== undefined;
-  const first = props.firstRuleNumber ?? AUTOMATIC_BAND.first;
-  const last = props.lastRuleNumber ?? AUTOMATIC_BAND.last;
-  const maxRules = props.maxRulesPerNetworkAcl ?? DEFAULTS.maxRulesPerNetworkAcl;
-  validateNumbers(first, last, maxRules);
+  const band = { first: props.firstRuleNumber ?? AUTOMATIC_BAND.first, last: props.lastRuleNumber ?? AUTOMATIC_BAND.last };
+  const maxRules = props.maxRulesPerNetworkAcl ?? DEFAULT_QUOTA;
+  validateNumbers(band.first, band.last, maxRules);
   if (props.createNetworkAcl && props.networkAcls) {
     throw new Error(
       'createNetworkAcl and networkAcls are both given: createNetworkAcl makes a NACL for the selected subnets, ' +
@@ -265,47 +227,46 @@ export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct)
   (props.existingNetworkAclRules ?? []).forEach((rules, i) => {
     for (const [field, numbers] of [['ruleNumbers', rules.ruleNumbers], ['ipv6RuleNumbers', rules.ipv6RuleNumbers]] as const) {
       (numbers ?? []).forEach((n, k) => {
-        if (!Token.isUnresolved(n) && (!Number.isInteger(n) || n < 1 || n > 32766)) {
-          throw new Error(`existingNetworkAclRules[${i}].${field}[${k}] ${n} is not a rule number: Network ACL rule numbers are whole numbers from 1 to 32766`);
-        }
+        if (!Token.isUnresolved(n)) validateRuleNumber(n, `existingNetworkAclRules[${i}].${field}[${k}]`);
       });
     }
   });
-  const intent: VendorIntent = {
-    vpc: props.vpc,
-    subnets: props.subnets,
-    vpcPeeringConnectionId: props.vpcPeeringConnectionId,
-    externalCidrs,
+  const policy = policyOf({
     allowOutbound,
     allowInbound,
     ephemeralPortRange,
-    ephemeralOpaque: Token.isUnresolved(ephemeralPortRange.from) || Token.isUnresolved(ephemeralPortRange.to) || undefined,
-    blanketDeny: props.blanketDeny ?? true,
+    ephemeralUnresolved: Token.isUnresolved(ephemeralPortRange.from) || Token.isUnresolved(ephemeralPortRange.to) || undefined,
     allowPathMtuDiscovery: props.allowPathMtuDiscovery ?? true,
-    band: explicitBand ? { first, last } : undefined,
-    maxRules,
+  }, props.blanketDeny ?? true);
+  if (explicitBand) {
+    // Automatic numbers are checked by the plan, against what the NACL has free.
+    validateBandHolds(policy, externalCidrs, band);
+  }
+  return {
+    vpc: props.vpc,
+    subnets: props.subnets,
+    vpcPeeringConnectionId: props.vpcPeeringConnectionId,
+    rules: {
+      externalCidrs,
+      policy,
+      band: explicitBand ? band : undefined,
+      maxRules,
+      orderKey: orderKeyOf(externalCidrs, props.vpcPeeringConnectionId),
+    },
     networkAcls: props.networkAcls,
     denyNetworkAcls: props.denyNetworkAcls,
     denyOtherNetworkAcls: props.denyOtherNetworkAcls ?? false,
     existingNetworkAclRules: props.existingNetworkAclRules ?? [],
     securityGroupCheck: props.securityGroupCheck ?? SecurityGroupCheck.WARN,
   };
-  if (explicitBand) {
-    // Automatic numbers are checked by the plan, against what the NACL has free.
-    checkBandHolds({ ...intent, accessAcls: [], denyAcls: [], firstRuleNumber: first, lastRuleNumber: last });
-  }
-  return intent;
 }
-
-/** The subnets a construct routes when `subnets` is not given: the private app subnets. */
-export const DEFAULT_SUBNETS: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
 
 /** What the props alone deserve a warning for: NACLs that get nothing, a policy broader than the ports listed. */
 export function propWarnings(
-  props: VpcPeeringExternalProps, intent: VendorIntent, subject: string,
+  props: VpcPeeringExternalProps, intent: PeeringIntent, subject: string,
 ): Array<{ readonly id: string; readonly message: string }> {
   const warnings: Array<{ id: string; message: string }> = [];
-  if (!intent.blanketDeny && ((props.denyNetworkAcls ?? []).length > 0 || intent.denyOtherNetworkAcls)) {
+  if (!intent.rules.policy.blanketDeny && ((props.denyNetworkAcls ?? []).length > 0 || intent.denyOtherNetworkAcls)) {
     const what = intent.denyOtherNetworkAcls ? 'denyOtherNetworkAcls is true' : `denyNetworkAcls lists ${props.denyNetworkAcls!.length} NACL(s)`;
     warnings.push({
       id: PeeringWarnings.DENY_NETWORK_ACLS_WITHOUT_DENY,
@@ -313,8 +274,7 @@ export function propWarnings(
         'there, or remove denyNetworkAcls and denyOtherNetworkAcls',
     });
   }
-  const policy = { ...intent, accessAcls: [], denyAcls: [] };
-  const broader = broaderThanAskedMessage(subject, broaderThanAsked(intent, (egress, family) => allowedTrafficOnce(policy, egress, family)));
+  const broader = broaderThanAskedMessage(subject, broaderThanAsked(intent.rules.externalCidrs, intent.rules.policy));
   if (broader) {
     warnings.push({ id: PeeringWarnings.BROADER_THAN_ASKED, message: broader });
   }

@@ -5,28 +5,15 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
-import { AppModel, defaultNetworkAclId, NaclRef, naclRef, RouteTableRef } from './app-model';
-import { isCfn, isNewSubnet } from './construct-kinds';
-import { DEFAULT_SUBNETS, overlapsWithOwn, VendorIntent } from './validate-props';
-import { ValueIdentity } from './value-identity';
-import { PeeringWarnings } from '../warnings';
+import { isCfn, isNewSubnet } from '../cdk/construct-kinds';
+import { defaultNetworkAclId, naclRef } from '../cdk/nacl-refs';
+import { ValueIdentity } from '../cdk/value-identity';
+import { cidrsOverlap } from '../core/cidr';
+import { ExternalCidr } from '../plan/types';
+import { AppModel, DEFAULT_SUBNETS, NaclRef, PeeringIntent, ResolvedPeering, RouteTableRef } from '../stage-types';
+import { PeeringWarnings } from '../../warnings';
 
-/** A vendor resolved against the app. */
-export interface ResolvedVendor {
-  readonly routeTables: RouteTableRef[];
-  /** The NACLs that get the allow and deny entries. */
-  readonly accessAcls: NaclRef[];
-  /** The further NACLs that get only the deny entries. */
-  readonly denyAcls: NaclRef[];
-  /** Problems that stop the plan of this vendor, each a message naming the prop, the value and the fix. */
-  readonly problems: string[];
-  /** The selection is a placeholder of a lookup the CLI has not performed yet. */
-  readonly pendingLookup: boolean;
-  /** Warnings about what the app shows (`PeeringWarnings` id and message). */
-  readonly warnings: Array<{ readonly id: string; readonly message: string }>;
-}
-
-export function resolveVendor(intent: VendorIntent, scope: IConstruct, model: AppModel): ResolvedVendor {
+export function resolvePeering(intent: PeeringIntent, scope: IConstruct, model: AppModel): ResolvedPeering {
   const identity = ValueIdentity.of(scope);
   const problems: string[] = [];
   const { subnets, pendingLookup, problem } = selectSubnets(intent.vpc, intent.subnets);
@@ -88,14 +75,14 @@ export function resolveVendor(intent: VendorIntent, scope: IConstruct, model: Ap
 
   if (!pendingLookup) {
     const hasIpv6 = vpcHasIpv6(intent.vpc, model, identity);
-    if (intent.externalCidrs.some(c => c.family === 'ipv6') && hasIpv6 === false) {
+    if (intent.rules.externalCidrs.some(c => c.family === 'ipv6') && hasIpv6 === false) {
       problems.push(
         `externalIpv6CidrBlocks is given, but the VPC ${intent.vpc.node.path} has no IPv6 CIDR block, so IPv6 traffic ` +
         'cannot flow over the peering: create the VPC with ipProtocol: ec2.IpProtocol.DUAL_STACK (or give it an ' +
         'ec2.CfnVPCCidrBlock with amazonProvidedIpv6CidrBlock), or leave externalIpv6CidrBlocks out',
       );
     }
-    problems.push(...overlapsWithOwn(intent.externalCidrs, ownCidrBlocks(intent.vpc, subnets, model, identity)));
+    problems.push(...overlapsWithOwn(intent.rules.externalCidrs, ownCidrBlocks(intent.vpc, subnets, model, identity)));
   }
 
   return { routeTables: [...routeTables.values()], accessAcls: unique(accessAcls), denyAcls: unique(denyAcls), problems, pendingLookup, warnings };
@@ -194,6 +181,26 @@ export function vpcHasIpv6(vpc: ec2.IVpc, model: AppModel, identity: ValueIdenti
     return true;
   }
   return isCfn(vpc.node.defaultChild, 'AWS::EC2::VPC') ? false : undefined;
+}
+
+/** External CIDR blocks that overlap CIDR blocks of your own VPC or subnets (peering needs disjoint blocks), as messages. */
+function overlapsWithOwn(external: ExternalCidr[], own: Array<{ cidr: string; what: string }>): string[] {
+  const problems: string[] = [];
+  external.forEach(e => {
+    if (Token.isUnresolved(e.cidr)) {
+      return;
+    }
+    const o = own.find(x => !Token.isUnresolved(x.cidr) && cidrsOverlap(e.cidr, x.cidr));
+    if (o) {
+      const prop = e.family === 'ipv4' ? 'externalCidrBlocks' : 'externalIpv6CidrBlocks';
+      const index = external.filter(x => x.family === e.family).indexOf(e);
+      problems.push(
+        `${prop}[${index}] '${e.cidr}' overlaps ${o.what} ${o.cidr}: AWS cannot peer VPCs whose CIDR ` +
+        'blocks overlap; check the CIDR blocks of the external VPC',
+      );
+    }
+  });
+  return problems;
 }
 
 /** The IPv4 CIDR blocks of the VPC and the subnets that are known at synth time, to refuse overlapping external blocks. */

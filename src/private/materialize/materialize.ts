@@ -1,34 +1,25 @@
 /**
- * Turning a vendor's plan into CloudFormation resources. Logical ids are the EC2 keys: an entry's depends only on its
+ * Turning a peering's plan into CloudFormation resources. Logical ids are the EC2 keys: an entry's depends only on its
  * (NACL, direction, rule number), a route's on its (route table, destination) — never on the construct's path or a
  * list position — so a rename, a move under another construct, a band handed over, swapped or compacted is an update
  * in place, and CloudFormation never creates an entry on a slot the previous template still holds.
  */
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct, IDependable } from 'constructs';
-import { isCidr } from './cidr';
-import { PlannedEntry, PlannedRoute } from './peering-plan';
-import { ResolvedVendor } from './resolve-vendor';
 import { suppressionsFor } from './scanner-suppressions';
-import { Protocol } from './traffic';
-import { shortHash, ValueIdentity } from './value-identity';
+import { shortHash, ValueIdentity } from '../cdk/value-identity';
+import { isCidr } from '../core/cidr';
+import { Protocol } from '../core/traffic';
+import { PeeringRules } from '../plan/types';
+import { PeeringResources, ResolvedPeering } from '../stage-types';
 
 /** The template metadata key that says why an entry exists ("outbound", "replies to outbound", "blanket deny"). */
 export const PURPOSE_METADATA_KEY = 'cdk-vpc-peering-external:purpose';
 
-/** What a vendor created, for its public properties. */
-export interface VendorResources {
-  readonly routes: ec2.CfnRoute[];
-  readonly networkAclEntries: ec2.CfnNetworkAclEntry[];
-  readonly routeTableIds: string[];
-  readonly networkAclIds: string[];
-  readonly denyNetworkAclIds: string[];
-}
-
-export function materializeVendor(
-  scope: Construct, vpcPeeringConnectionId: string, entries: PlannedEntry[], routes: PlannedRoute[], resolved: ResolvedVendor,
+export function materializePeering(
+  scope: Construct, vpcPeeringConnectionId: string, { entries, routes }: PeeringRules, resolved: ResolvedPeering,
   dependencies: IDependable[],
-): VendorResources {
+): PeeringResources {
   const acls = new Map([...resolved.denyAcls, ...resolved.accessAcls].map(a => [a.key, a]));
   const tables = new Map(resolved.routeTables.map(t => [t.key, t]));
   const identity = ValueIdentity.of(scope);

@@ -13,6 +13,7 @@
  * Pure functions, no CDK.
  */
 import { AddressFamily } from './cidr';
+import { allowedIn, PATH_MTU, PeeringPolicy } from './policy';
 import { appliesToFamily, describeTraffic, mergeTraffic, PortRange, Protocol, Traffic } from './traffic';
 
 /** What the Network ACLs of one direction and address family allow towards the peer beyond what the user listed. */
@@ -30,15 +31,9 @@ export interface BroaderThanAsked {
   readonly beyond: Traffic[];
 }
 
-/** ICMP "fragmentation needed" and ICMPv6 "packet too big" come in for path MTU discovery: not a reply range. */
-const PATH_MTU: Traffic[] = [
-  { protocol: Protocol.ICMP, icmp: { type: 3, code: 4 }, reasons: ['path MTU discovery'] },
-  { protocol: Protocol.ICMPV6, icmp: { type: 2, code: 0 }, reasons: ['path MTU discovery'] },
-];
-
 /**
  * Compares one direction and family: `listed` is what the user listed for the direction (normalized `allowOutbound`
- * or `allowInbound`), `allowed` what the plan allows in it (`allowedTraffic(input, egress, family)`). Returns
+ * or `allowInbound`), `allowed` what the policy allows in it (`allowedIn(policy, egress, family)`). Returns
  * `undefined` when the direction is not broader than asked: nothing beyond the list, or nothing listed at all.
  */
 export function compareDirection(
@@ -48,6 +43,7 @@ export function compareDirection(
   if (ownList.length === 0) {
     return undefined;
   }
+  // ICMP "fragmentation needed" and ICMPv6 "packet too big" come in for path MTU discovery: not a reply range.
   const covering = [...ownList, ...(egress ? [] : PATH_MTU)];
   const widened: Traffic[] = [];
   const beyond: Traffic[] = [];
@@ -64,34 +60,27 @@ export function compareDirection(
   return { egress, family, cidrs, listed: ownList, widened, beyond: mergeTraffic(beyond) };
 }
 
-/** The plan's inputs this check needs (a subset of `PlanInput`). */
-export interface EffectivePolicyInput {
-  readonly externalCidrs: ReadonlyArray<{ readonly cidr: string; readonly family: AddressFamily }>;
-  readonly allowOutbound: Traffic[];
-  readonly allowInbound: Traffic[];
-}
-
 /**
- * Every direction and address family of the plan that allows more than the user listed for it. `allowedOf` gives the
- * merged allowed traffic of a direction and family: pass `(egress, family) => allowedTraffic(input, egress, family)`.
+ * Every direction and address family of the policy that allows more than the user listed for it, for the external
+ * blocks `externalCidrs`.
  */
 export function broaderThanAsked(
-  input: EffectivePolicyInput, allowedOf: (egress: boolean, family: AddressFamily) => Traffic[],
+  externalCidrs: ReadonlyArray<{ readonly cidr: string; readonly family: AddressFamily }>, policy: PeeringPolicy,
 ): BroaderThanAsked[] {
   const findings: BroaderThanAsked[] = [];
   for (const egress of [true, false]) {
     for (const family of ['ipv4', 'ipv6'] as AddressFamily[]) {
-      const cidrs = input.externalCidrs.filter(c => c.family === family).map(c => c.cidr);
+      const cidrs = externalCidrs.filter(c => c.family === family).map(c => c.cidr);
       if (cidrs.length === 0) {
         continue;
       }
-      const [listed, answered] = egress ? [input.allowOutbound, input.allowInbound] : [input.allowInbound, input.allowOutbound];
+      const [listed, answered] = egress ? [policy.allowOutbound, policy.allowInbound] : [policy.allowInbound, policy.allowOutbound];
       // Nothing listed: not "broader than asked" (see the module comment). Nothing answered: the direction allows
       // exactly its list (and path MTU discovery coming in).
       if (listed.length === 0 || answered.length === 0) {
         continue;
       }
-      const finding = compareDirection(egress, family, cidrs, listed, allowedOf(egress, family));
+      const finding = compareDirection(egress, family, cidrs, listed, allowedIn(policy, egress, family));
       if (finding) {
         findings.push(finding);
       }
@@ -137,16 +126,16 @@ export function subtract(t: Traffic, cover: Traffic[]): Traffic[] {
     return [t];
   }
   const same = cover.filter(c => c.protocol === t.protocol);
-  if (t.opaque) {
+  if (t.unresolved) {
     const key = JSON.stringify([t.portRange, t.icmp]);
     return same.some(c => JSON.stringify([c.portRange, c.icmp]) === key) ? [] : [t];
   }
   if (t.portRange) {
-    const ranges = same.filter(c => c.portRange && !c.opaque).map(c => c.portRange!);
+    const ranges = same.filter(c => c.portRange && !c.unresolved).map(c => c.portRange!);
     return subtractRanges(t.portRange, ranges).map(portRange => ({ ...t, portRange }));
   }
   if (t.icmp) {
-    const covered = same.some(c => c.icmp && !c.opaque && (c.icmp.type === -1 ||
+    const covered = same.some(c => c.icmp && !c.unresolved && (c.icmp.type === -1 ||
       (c.icmp.type === t.icmp!.type && (c.icmp.code === -1 || c.icmp.code === t.icmp!.code))));
     return covered ? [] : [t];
   }

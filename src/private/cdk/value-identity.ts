@@ -28,6 +28,9 @@ export class ValueIdentity {
   /** Names of reference tokens, by their string. */
   private readonly referenceNames = new Map<string, string>();
 
+  /** What the token strings met in this stack stand for: a token's string names one token for the life of the app. */
+  private readonly references = new Map<string, Reference | null>();
+
   private constructor(public readonly stack: Stack) {}
 
   /** What the value resolves to in this stack (a literal or a CloudFormation intrinsic). */
@@ -40,7 +43,7 @@ export class ValueIdentity {
     if (typeof value === 'string' && !Token.isUnresolved(value)) {
       return JSON.stringify(value);
     }
-    const reference = referenceOf(value);
+    const reference = this.referenceOf(value);
     if (reference) {
       return referenceIdentity(reference);
     }
@@ -61,7 +64,7 @@ export class ValueIdentity {
     if (typeof value === 'string' && !Token.isUnresolved(value)) {
       return readableName(value)!;
     }
-    const reference = referenceOf(value);
+    const reference = this.referenceOf(value);
     if (reference) {
       // What a reference names in its own stack does not change: named once.
       const known = typeof value === 'string' ? this.referenceNames.get(value) : undefined;
@@ -76,34 +79,30 @@ export class ValueIdentity {
     }
     return readableName(this.resolve(value)) ?? `H${shortHash(this.identity(value))}`;
   }
-}
 
-/**
- * The reference a string token stands for, when the string is exactly one reference token. Recognised by its shape
- * (a target construct and an attribute name), not by `instanceof`, so that it works when two copies of aws-cdk-lib
- * are loaded (a test runner's isolated modules, a monorepo with two installs).
- */
-export function referenceOf(value: string | IResolvable): Reference | undefined {
-  if (typeof value !== 'string') {
-    return isReference(value) ? value : undefined;
+  /**
+   * The reference a value stands for, when it is exactly one reference token (or the reference itself). Recognised by
+   * its shape (a target construct and an attribute name), not by `instanceof`, so that it works when two copies of
+   * aws-cdk-lib are loaded (a test runner's isolated modules, a monorepo with two installs).
+   */
+  public referenceOf(value: string | IResolvable): Reference | undefined {
+    if (typeof value !== 'string') {
+      return isReference(value) ? value : undefined;
+    }
+    const known = this.references.get(value);
+    if (known !== undefined) {
+      return known ?? undefined;
+    }
+    let reference: Reference | null = null;
+    if (Token.isUnresolved(value)) {
+      const fragments = Tokenization.reverseString(value);
+      const token = fragments.length === 1 ? fragments.firstToken : undefined;
+      reference = isReference(token) ? token : null;
+    }
+    this.references.set(value, reference);
+    return reference ?? undefined;
   }
-  // A token's string names one token for the life of the process: what it stands for is looked up once.
-  const known = REFERENCES.get(value);
-  if (known !== undefined) {
-    return known ?? undefined;
-  }
-  let reference: Reference | null = null;
-  if (Token.isUnresolved(value)) {
-    const fragments = Tokenization.reverseString(value);
-    const token = fragments.length === 1 ? fragments.firstToken : undefined;
-    reference = isReference(token) ? token : null;
-  }
-  if (REFERENCES.size > 100_000) REFERENCES.clear();
-  REFERENCES.set(value, reference);
-  return reference ?? undefined;
 }
-
-const REFERENCES = new Map<string, Reference | null>();
 
 /** What a reference names: the construct path of its target and the attribute (a path never changes). */
 function referenceIdentity(reference: Reference): string {

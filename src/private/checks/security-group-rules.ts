@@ -11,10 +11,10 @@
 import { DefaultTokenResolver, Stack, StringConcat, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
-import { AddressFamily, cidrsOverlap, isCidr } from './cidr';
-import { isCfn } from './construct-kinds';
-import { appliesToFamily, describeTraffic, IcmpTypeCode, mergeTraffic, PortRange, Protocol, Traffic } from './traffic';
-import { referenceOf, ValueIdentity } from './value-identity';
+import { isCfn } from '../cdk/construct-kinds';
+import { ValueIdentity } from '../cdk/value-identity';
+import { AddressFamily, cidrsOverlap, isCidr } from '../core/cidr';
+import { appliesToFamily, describeTraffic, IcmpTypeCode, mergeTraffic, PortRange, Protocol, Traffic } from '../core/traffic';
 
 /** One security group ingress rule with a CIDR source, as written in the template. */
 export interface SecurityGroupRuleInput {
@@ -165,7 +165,7 @@ function ruleTraffic(protocol: number, fromPort: number | undefined, toPort: num
 function intersect(t: Traffic, allowed: Traffic[]): Traffic[] {
   const out: Traffic[] = [];
   for (const a of allowed) {
-    if (a.opaque) {
+    if (a.unresolved) {
       // A NACL port or type that is a token: the rule may meet it; report the NACL's side as written.
       if (t.protocol === Protocol.ALL || t.protocol === a.protocol) {
         out.push(a);
@@ -235,7 +235,7 @@ export function securityGroupRulesOf(construct: IConstruct): SecurityGroupRuleIn
   }
   if (isCfn<ec2.CfnSecurityGroupIngress>(construct, 'AWS::EC2::SecurityGroupIngress')) {
     const stack = Stack.of(construct);
-    const owner = groupOf(construct.groupId);
+    const owner = groupOf(construct, construct.groupId);
     const group = owner ? owner.node.path : describeGroupId(resolveEach(stack, { id: construct.groupId ?? construct.groupName }).id);
     const vpc = owner ? { vpcId: resolveInStack(Stack.of(owner), owner.vpcId), vpcKey: vpcKeyOf(owner, owner.vpcId) } : {};
     const fields = {
@@ -340,8 +340,8 @@ export function vpcKeyOf(scope: IConstruct, vpcId: string | undefined): string |
 }
 
 /** The `CfnSecurityGroup` of the app that a `GroupId` value references (`Fn::GetAtt [sg, GroupId]`), if any. */
-function groupOf(groupId: string | undefined): ec2.CfnSecurityGroup | undefined {
-  const target = groupId === undefined ? undefined : referenceOf(groupId)?.target;
+function groupOf(scope: IConstruct, groupId: string | undefined): ec2.CfnSecurityGroup | undefined {
+  const target = groupId === undefined ? undefined : ValueIdentity.of(scope).referenceOf(groupId)?.target;
   return isCfn<ec2.CfnSecurityGroup>(target, 'AWS::EC2::SecurityGroup') ? target : undefined;
 }
 

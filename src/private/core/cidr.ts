@@ -1,3 +1,6 @@
+/**
+ * CIDR blocks: validation of the blocks users give, their canonical spelling, and overlap. Pure, no CDK.
+ */
 import * as ipaddr from 'ipaddr.js';
 
 /** An address family, as AWS counts NACL rules and routes: separately for IPv4 and IPv6. */
@@ -8,8 +11,8 @@ export const WIDEST_VPC_PREFIX = { ipv4: 16, ipv6: 44 } as const;
 
 /**
  * Checks that `value` is a CIDR block of the given family in the form EC2 accepts (no host bits set, no leading
- * zeros, not wider than a VPC can be) and returns its canonical form (lower case, IPv6 compressed), so that two
- * spellings of one block are one route. Throws an error that names the prop (`where`), shows the value and says the fix.
+ * zeros, not wider than a VPC can be) and returns its canonical form (`canonicalCidr`), so that two spellings of one
+ * block are one route. Throws an error that names the prop (`where`), shows the value and says the fix.
  */
 export function validateCidr(value: string, family: AddressFamily, where: string): string {
   const fail = (why: string): never => {
@@ -57,31 +60,31 @@ export function validateCidr(value: string, family: AddressFamily, where: string
       `/${WIDEST_VPC_PREFIX[family]} or narrower, so list the external VPC's blocks one by one`,
     );
   }
-  return `${network}/${Number(prefix)}`;
+  return canonicalCidr(value);
 }
 
-/** Parsed CIDR blocks, by their string: the plan compares the same few blocks many times. */
-const PARSED = new Map<string, [ipaddr.IPv4 | ipaddr.IPv6, number] | null>();
-
-function parsed(value: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
-  let p = PARSED.get(value);
-  if (p === undefined) {
-    p = ipaddr.isValidCIDR(value) ? ipaddr.parseCIDR(value) : null;
-    if (PARSED.size > 10_000) PARSED.clear();
-    PARSED.set(value, p);
+/**
+ * The canonical spelling of a literal CIDR block, as the plan writes it and EC2 compares it: IPv6 compressed and in
+ * lower case (`2600:1F18:ABCD:0::/56` → `2600:1f18:abcd::/56`), IPv4 octets and the prefix without leading zeros.
+ */
+export function canonicalCidr(cidr: string): string {
+  const [address, prefix] = cidr.split('/');
+  if (address.includes(':')) {
+    // ipaddr's toString() of an IPv6 address is the compressed lower-case form.
+    return `${ipaddr.parse(address).toString()}/${Number(prefix)}`;
   }
-  return p;
+  return `${address.split('.').map(Number).join('.')}/${Number(prefix)}`;
 }
 
-/** Whether a string is a literal CIDR block that `cidrsOverlap` can read. */
+/** Whether a value is a literal CIDR block that `cidrsOverlap` can read. */
 export function isCidr(value: unknown): value is string {
-  return typeof value === 'string' && parsed(value) !== null;
+  return typeof value === 'string' && ipaddr.isValidCIDR(value);
 }
 
 /** Whether two CIDR blocks of one family share any address. Blocks of different families never overlap. */
 export function cidrsOverlap(a: string, b: string): boolean {
-  const [addrA, lenA] = parsed(a)!;
-  const [addrB, lenB] = parsed(b)!;
+  const [addrA, lenA] = ipaddr.parseCIDR(a);
+  const [addrB, lenB] = ipaddr.parseCIDR(b);
   if (addrA.kind() !== addrB.kind()) {
     return false;
   }
@@ -90,5 +93,6 @@ export function cidrsOverlap(a: string, b: string): boolean {
 
 /** The family of a (valid) CIDR block. */
 export function cidrFamily(cidr: string): AddressFamily {
-  return parsed(cidr)![0].kind() === 'ipv4' ? 'ipv4' : 'ipv6';
+  return cidr.includes(':') ? 'ipv6' : 'ipv4';
 }
+

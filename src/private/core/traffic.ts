@@ -33,7 +33,7 @@ export interface Traffic {
   /** Why the traffic is allowed, for people reading the plan ("outbound", "return traffic", ...). */
   readonly reasons: string[];
   /** True when a port, type or code is an unresolved token: such traffic is kept as given, never merged. */
-  readonly opaque?: boolean;
+  readonly unresolved?: boolean;
 }
 
 const PROTOCOL_ORDER = [Protocol.ALL, Protocol.TCP, Protocol.UDP, Protocol.ICMP, Protocol.ICMPV6];
@@ -84,9 +84,9 @@ export function appliesToFamily(t: Traffic, family: 'ipv4' | 'ipv6'): boolean {
  * all of ICMP by all of ICMP, and "all traffic" by TCP and UDP on the ephemeral ports and all of ICMP and ICMPv6.
  * Other ICMP messages have no reply.
  */
-export function repliesTo(t: Traffic, ephemeral: PortRange, reason: string, ephemeralOpaque = false): Traffic[] {
+export function repliesTo(t: Traffic, ephemeral: PortRange, reason: string, ephemeralUnresolved = false): Traffic[] {
   const reasons = [reason];
-  const onEphemeral = (protocol: number): Traffic => ({ protocol, portRange: ephemeral, reasons, opaque: ephemeralOpaque });
+  const onEphemeral = (protocol: number): Traffic => ({ protocol, portRange: ephemeral, reasons, unresolved: ephemeralUnresolved });
   const allIcmp = (protocol: number): Traffic => ({ protocol, icmp: { type: -1, code: -1 }, reasons });
   switch (t.protocol) {
     case Protocol.ALL:
@@ -98,7 +98,7 @@ export function repliesTo(t: Traffic, ephemeral: PortRange, reason: string, ephe
     case Protocol.ICMPV6: {
       const echoRequest = t.protocol === Protocol.ICMP ? 8 : 128;
       const echoReply = t.protocol === Protocol.ICMP ? 0 : 129;
-      if (t.opaque || !t.icmp) {
+      if (t.unresolved || !t.icmp) {
         return [];
       }
       if (t.icmp.type === -1) {
@@ -125,9 +125,9 @@ export function mergeTraffic(traffic: Traffic[]): Traffic[] {
   const merged: Traffic[] = [];
   for (const protocol of PROTOCOL_ORDER.slice(1)) {
     const ofProtocol = traffic.filter(t => t.protocol === protocol);
-    const concrete = ofProtocol.filter(t => !t.opaque);
+    const concrete = ofProtocol.filter(t => !t.unresolved);
     merged.push(...(protocol === Protocol.TCP || protocol === Protocol.UDP ? mergePorts(concrete) : mergeIcmp(concrete)));
-    merged.push(...dedupeOpaque(ofProtocol.filter(t => t.opaque)));
+    merged.push(...dedupeUnresolved(ofProtocol.filter(t => t.unresolved)));
   }
   return merged;
 }
@@ -172,7 +172,7 @@ function mergeIcmp(traffic: Traffic[]): Traffic[] {
   return [...byTypeCode.values()];
 }
 
-function dedupeOpaque(traffic: Traffic[]): Traffic[] {
+function dedupeUnresolved(traffic: Traffic[]): Traffic[] {
   const seen = new Map<string, Traffic>();
   for (const t of traffic) {
     const key = JSON.stringify([t.protocol, t.portRange, t.icmp]);

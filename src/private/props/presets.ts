@@ -1,5 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { SaasPeeringPreset } from '../saas-peering-preset';
+import { SaasPeeringPreset } from '../../saas-peering-preset';
 
 /** The traffic of the presets, in their order: to be added after `allowOutbound` / `allowInbound`. */
 export interface PresetTraffic {

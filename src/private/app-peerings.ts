@@ -1,0 +1,292 @@
+/**
+ * The lifecycle of the app's peerings: every `VpcPeeringExternal` of the app is planned together, once, when the app
+ * is complete. This file only orchestrates; each step is a call into a file of its own:
+ *
+ * 1. read the app in one walk (`read/app-model.ts`);
+ * 2. resolve every peering against it, and what their NACLs already hold (`resolve/`);
+ * 3. plan every peering together, pure (`plan/plan.ts`);
+ * 4. check the security groups against the plan (`checks/security-groups.ts`);
+ * 5. materialize the routes and entries (`materialize/materialize.ts`);
+ * 6. annotate warnings, and report errors at validation.
+ *
+ * The constructor of the construct only validates its props and registers here. An Aspect of priority MUTATING, on the
+ * construct of each Stage that a synth visits first, runs steps 1-6 before references are resolved, so what the plan
+ * creates is wired like anything else and seen by the Aspects that come after it (cdk-nag, tagging). The validation
+ * phase then checks the app once more (reading it again only when resources of the kinds the plan reads were added or
+ * removed since): what changed after the plan (a later Aspect, code after an early read of `routes`) is an error that
+ * says what changed, never a wrong rule in silence. Each problem is reported once, on one construct.
+ */
+import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { checkSecurityGroups } from './checks/security-groups';
+import { materializePeering } from './materialize/materialize';
+import { planPeerings } from './plan/plan';
+import { describeEntry, Plan, PeeringRules, PlannerPeering } from './plan/types';
+import { appFingerprint, readApp } from './read/app-model';
+import { naclFacts } from './resolve/nacl-facts';
+import { resolvePeering } from './resolve/resolve-peering';
+import { AppModel, Peering, PeeringResources, ResolvedPeering } from './stage-types';
+import { PeeringWarnings } from '../warnings';
+
+/** What one reading of the app found about one peering. */
+interface PeeringReading {
+  readonly peering: Peering;
+  readonly resolved: ResolvedPeering;
+  readonly rules: PeeringRules;
+  readonly errors: string[];
+}
+
+/** One reading of the whole app: steps 1-4. */
+interface Reading {
+  readonly model: AppModel;
+  readonly plan: Plan;
+  readonly peerings: Map<Construct, PeeringReading>;
+  /** Security-group findings to warn about, on the construct that holds the rule. */
+  readonly securityGroupWarnings: Array<{ readonly scope: IConstruct; readonly message: string }>;
+  /** A lookup is pending: the app is synthesized with placeholders, and nothing is reported yet. */
+  readonly pending: boolean;
+}
+
+export class AppPeerings {
+  /** The one lifecycle of the app that `scope` belongs to. */
+  public static of(scope: IConstruct): AppPeerings {
+    const root = scope.node.root;
+    let peerings = AppPeerings.byRoot.get(root);
+    if (!peerings) {
+      peerings = new AppPeerings(root);
+      AppPeerings.byRoot.set(root, peerings);
+    }
+    return peerings;
+  }
+
+  private static readonly byRoot = new WeakMap<IConstruct, AppPeerings>();
+
+  private readonly peerings: Peering[] = [];
+  /** Per Stage (the app for constructs in no Stage), the construct with the planning Aspect: the first a synth visits. */
+  private readonly aspectHosts = new Map<IConstruct, Construct>();
+  /** The routes and entries the plan created: not the app's own when the app is read again. */
+  private readonly created = new WeakSet<IConstruct>();
+  private made?: { readonly reading: Reading; readonly resources: Map<Construct, PeeringResources> };
+  /** What an earlier plan made, until the next plan has kept what it makes again (`retire`). */
+  private retired: Array<{ readonly construct: Construct; readonly resource: IConstruct }> = [];
+  private rechecked?: Map<Construct, string[]>;
+
+  private constructor(private readonly root: IConstruct) {}
+
+  /**
+   * Registers a peering. The planning Aspect goes on the construct that a synth of its Stage visits first (a nested
+   * Stage is synthesized on its own): when the Aspects run, it plans the whole app before the Aspects of lower
+   * priority see anything, and before the synth reaches any other construct of the Stage, so that what the plan makes
+   * under them is visited like anything else (with or without the aspect-stabilization flag). Only there: an Aspect
+   * costs the CDK some work on every construct below the one it is added to, on every pass over the tree.
+   */
+  public register(peering: Peering): void {
+    // A construct added after a plan (by an Aspect, after a first synth, or after a read of `routes`): the app is
+    // planned anew, when the synth visits this construct, as the Aspect that planned before has run already.
+    const plannedBefore = this.made !== undefined;
+    this.retire();
+    this.peerings.push(peering);
+    const stage = Stage.of(peering.construct) ?? this.root;
+    const host = this.aspectHosts.get(stage);
+    if (!host || plannedBefore || visitedBefore(peering.construct, host)) {
+      Aspects.of(peering.construct).add(new PlanAspect(this, peering.construct), { priority: AspectPriority.MUTATING });
+      this.aspectHosts.set(stage, peering.construct);
+    }
+  }
+
+  /** Called by the Aspect at the start of each synth: plans the app the first time, and forgets the last recheck. */
+  public beforeSynth(): void {
+    this.ensurePlanned();
+    this.rechecked = undefined;
+  }
+
+  /** The resources of a peering; plans the app first when that has not happened yet. */
+  public resourcesOf(construct: Construct): PeeringResources {
+    this.ensurePlanned();
+    return this.made!.resources.get(construct)!;
+  }
+
+  /** The errors of a peering, from a fresh reading of the complete app (once per synth). */
+  public errorsOf(construct: Construct): string[] {
+    if (!this.rechecked) {
+      this.rechecked = this.recheck();
+    }
+    return this.rechecked.get(construct) ?? [];
+  }
+
+  /**
+   * Sets aside what the last plan made: the next plan keeps each route and entry it makes again unchanged (the same
+   * object, which Aspects and code that read `routes` have seen already) and removes the others.
+   */
+  private retire(): void {
+    if (!this.made) {
+      return;
+    }
+    for (const [construct, made] of this.made.resources) {
+      this.retired.push(...[...made.routes, ...made.networkAclEntries].map(resource => ({ construct, resource })));
+    }
+    this.made = undefined;
+    this.rechecked = undefined;
+  }
+
+  /** Steps 1-6, once. */
+  private ensurePlanned(): void {
+    if (this.made) {
+      return;
+    }
+    const reading = this.read();
+    const resources = new Map<Construct, PeeringResources>();
+    for (const { peering, resolved, rules } of reading.peerings.values()) {
+      const made = materializePeering(peering.construct, peering.intent.vpcPeeringConnectionId, rules, resolved, peering.dependencies());
+      [...made.routes, ...made.networkAclEntries].forEach(r => this.created.add(r));
+      resources.set(peering.construct, made);
+    }
+    // What the last plan made and this one did not make again (a child of that id now is another object, or none).
+    const madeNow = new Set<IConstruct>([...resources.values()].flatMap(m => [...m.routes, ...m.networkAclEntries]));
+    for (const { construct, resource } of this.retired) {
+      if (construct.node.tryFindChild(resource.node.id) === resource && !madeNow.has(resource)) {
+        construct.node.tryRemoveChild(resource.node.id);
+      }
+    }
+    this.retired = [];
+    this.made = { reading, resources };
+    if (!reading.pending) {
+      this.annotate(reading);
+    }
+  }
+
+  /** Steps 1-4: reads the whole app, resolves and plans every peering, checks the security groups. */
+  private read(): Reading {
+    const model = readApp(this.root, this.created);
+    const resolved = this.peerings.map(peering => ({ peering, resolved: resolvePeering(peering.intent, peering.construct, model) }));
+    const plan = planPeerings({
+      peerings: resolved.map(({ peering, resolved: r }) => plannerPeering(peering, r)),
+      nacls: naclFacts(model, resolved),
+      heldRoutes: model.foreignRoutes,
+      routeTableNames: new Map(resolved.flatMap(({ resolved: r }) => r.routeTables.map(t => [t.key, t.name] as const))),
+    });
+    const rulesOf = (peering: Peering) => plan.peerings.get(peering.construct.node.path)!;
+    const securityGroups = checkSecurityGroups(model, this.peerings.map(peering => ({ peering, entries: rulesOf(peering).entries })));
+    const peerings = new Map(resolved.map(({ peering, resolved: r }) => [peering.construct, {
+      peering,
+      resolved: r,
+      rules: rulesOf(peering),
+      errors: [
+        ...r.problems,
+        ...plan.findings.filter(f => f.peering === peering.construct.node.path && f.level === 'error').map(f => f.message),
+        ...securityGroups.errors.get(peering) ?? [],
+      ],
+    }]));
+    return {
+      model,
+      plan,
+      peerings,
+      securityGroupWarnings: securityGroups.warnings,
+      pending: model.pendingLookup || resolved.some(({ resolved: r }) => r.pendingLookup),
+    };
+  }
+
+  private annotate(reading: Reading): void {
+    for (const { peering, resolved } of reading.peerings.values()) {
+      resolved.warnings.forEach(w => Annotations.of(peering.construct).addWarningV2(w.id, w.message));
+    }
+    for (const w of reading.securityGroupWarnings) {
+      Annotations.of(w.scope).addWarningV2(PeeringWarnings.SECURITY_GROUP_OPEN_TO_ANYWHERE, w.message);
+    }
+    for (const f of reading.plan.findings.filter(x => x.level === 'warning')) {
+      const scope = f.onEntry !== undefined
+        ? reading.model.foreignEntries.find(e => e.resource.node.path === f.onEntry)!.resource
+        : this.peerings.find(p => p.construct.node.path === f.peering)!.construct;
+      Annotations.of(scope).addWarningV2(f.warningId!, f.message);
+    }
+  }
+
+  /**
+   * Reads the app again at validation time: errors as the complete app shows them, and an error for each construct
+   * whose plan changed since its resources were made. No error while a lookup is pending: the CLI must get to it.
+   */
+  private recheck(): Map<Construct, string[]> {
+    this.ensurePlanned();
+    const before = this.made!.reading;
+    // Nothing the plan reads was added or removed since it was made (the usual case): its reading stands.
+    const now = appFingerprint(this.root, this.created) === before.model.fingerprint ? before : this.read();
+    const errors = new Map<Construct, string[]>();
+    if (now.pending) {
+      return errors;
+    }
+    for (const [construct, reading] of now.peerings) {
+      const list = [...reading.errors];
+      const changed = now === before ? undefined : describeChange(before.peerings.get(construct)!, reading);
+      if (changed && list.length === 0) {
+        list.push(
+          `the app changed after the routes and Network ACL entries of ${construct.node.path} were made: ${changed}. ` +
+          'Something changed it later than the construct could see: an Aspect that runs after AspectPriority.MUTATING, ' +
+          'or code that ran after routes, networkAclEntries or the ids were read. Make that change in construct code ' +
+          'before synth (or give the Aspect priority AspectPriority.MUTATING and add it before the VpcPeeringExternal)',
+        );
+      }
+      if (list.length > 0) errors.set(construct, list);
+    }
+    return errors;
+  }
+}
+
+/** The planner's view of a peering: its rule intent and, when it resolved without problems, its NACLs and route tables. */
+function plannerPeering(peering: Peering, resolved: ResolvedPeering): PlannerPeering {
+  const ok = resolved.problems.length === 0;
+  return {
+    id: peering.construct.node.path,
+    stack: Stack.of(peering.construct).node.path,
+    rules: peering.intent.rules,
+    accessAcls: ok ? resolved.accessAcls.map(a => a.key) : [],
+    denyAcls: ok ? resolved.denyAcls.map(a => a.key) : [],
+    routeTables: ok ? resolved.routeTables.map(t => t.key) : [],
+  };
+}
+
+/** What differs between a peering's plan then and now (compared by keys, named for people), or `undefined`. */
+function describeChange(then: PeeringReading, now: PeeringReading): string | undefined {
+  const acls = [...now.resolved.accessAcls, ...now.resolved.denyAcls, ...then.resolved.accessAcls, ...then.resolved.denyAcls];
+  const tables = [...now.resolved.routeTables, ...then.resolved.routeTables];
+  const aclName = (key: string) => acls.find(a => a.key === key)?.name ?? key;
+  const tableName = (key: string) => tables.find(t => t.key === key)?.name ?? key;
+  const items = (r: PeeringReading) => new Map([
+    ...r.rules.entries.map(e => [JSON.stringify(e), `entry ${describeEntry(e)} in ${aclName(e.acl)}`] as const),
+    ...r.rules.routes.map(route => [JSON.stringify(route), `route ${route.cidr} in ${tableName(route.routeTable)}`] as const),
+  ]);
+  const [a, b] = [items(then), items(now)];
+  const gone = [...a].filter(([k]) => !b.has(k)).map(([, text]) => text);
+  const added = [...b].filter(([k]) => !a.has(k)).map(([, text]) => text);
+  if (gone.length === 0 && added.length === 0) {
+    return undefined;
+  }
+  const list = (xs: string[]) => xs.slice(0, 3).join('; ') + (xs.length > 3 ? ` and ${xs.length - 3} more` : '');
+  return [added.length ? `it now needs ${list(added)}` : '', gone.length ? `it made ${list(gone)}, which no longer fit${gone.length === 1 ? 's' : ''}` : '']
+    .filter(Boolean).join(', and ');
+}
+
+/**
+ * Whether a synth visits `a` before `b`: Aspects visit the tree depth first, each construct before its children, and
+ * children in the order they were added.
+ */
+function visitedBefore(a: IConstruct, b: IConstruct): boolean {
+  const [pa, pb] = [a.node.scopes, b.node.scopes];
+  let i = 0;
+  while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
+  if (i === pa.length || i === pb.length) {
+    return i === pa.length; // one contains the other: the outer one first
+  }
+  const siblings = pa[i - 1].node.children;
+  return siblings.indexOf(pa[i]) < siblings.indexOf(pb[i]);
+}
+
+/** Plans the app when the construct it was added to is visited, before the Aspects of lower priority. */
+class PlanAspect implements IAspect {
+  constructor(private readonly peerings: AppPeerings, private readonly host: IConstruct) {}
+
+  public visit(node: IConstruct): void {
+    if (node === this.host) {
+      this.peerings.beforeSynth();
+    }
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * The checks of the plan of one NACL: the problems that synth reports instead of a deploy failing or a rule doing
+ * nothing. Each pushes findings (each problem once, on one peering); none changes the plan.
+ */
+import { cidrsOverlap, isCidr, AddressFamily } from '../core/cidr';
+import { mostEntriesPerNacl } from '../core/policy';
+import { Protocol, Traffic } from '../core/traffic';
+import { PeeringWarnings } from '../../warnings';
+import { freeNumbers, Numbered } from './numbering';
+import {
+  AUTOMATIC_BAND, compare, describeEntry, dirName, familyName, Finding, NaclFacts, PlannedEntry, PlannerPeering, RuleBand,
+} from './types';
+
+const byId = (a: PlannerPeering, b: PlannerPeering) => compare(a.id, b.id);
+
+/** How a NACL with a known allow-all is named in messages. */
+function describeAllowAll(facts: NaclFacts): string {
+  return facts.allowAll?.kind === 'vpc-default' ? "the VPC's default Network ACL" : 'the Network ACL made by createNetworkAcl,';
+}
+
+/**
+ * Peerings of different stacks on one NACL cannot share automatic numbers: the stacks deploy one at a time, and a
+ * number one stack gives up could be taken by the other before the first stack's update frees it. Returns an error
+ * that proposes disjoint bands when some of them have no band of their own.
+ */
+export function checkAcrossStacks(peerings: PlannerPeering[], facts: NaclFacts): Finding | undefined {
+  const stacks = new Set(peerings.map(p => p.stack));
+  const automatic = peerings.filter(p => !p.rules.band);
+  if (stacks.size < 2 || automatic.length === 0) {
+    return undefined;
+  }
+  const ordered = [...peerings].sort(byId);
+  const bands = proposeBands(ordered, facts);
+  const proposal = ordered.map((p, k) => `${p.id} (stack ${p.stack}): ` +
+    (bands ? `firstRuleNumber: ${bands[k].first}, lastRuleNumber: ${bands[k].last}` : 'a band of its own')).join('; ');
+  return {
+    peering: automatic.sort(byId)[0].id,
+    level: 'error',
+    message:
+      `Network ACL ${facts.name} gets peering rules from VpcPeeringExternal constructs in ${stacks.size} stacks ` +
+      `(${[...stacks].sort().join(', ')}), and ${automatic.map(p => p.id).join(', ')} ` +
+      `${automatic.length === 1 ? 'numbers its' : 'number their'} rules automatically: stacks deploy one at a time, so ` +
+      'numbers shared across stacks could collide during an ' +
+      `update (NetworkAclEntryAlreadyExists). Give each a band of its own, e.g. ${proposal}`,
+  };
+}
+
+/** Disjoint bands inside the automatic band, one per peering in the given order, sized to their needs plus an even share of the rest. */
+function proposeBands(peerings: PlannerPeering[], facts: NaclFacts): RuleBand[] | undefined {
+  const free = freeNumbers(AUTOMATIC_BAND, new Set(facts.held.map(h => h.ruleNumber)));
+  const needs = peerings.map(p => mostEntriesPerNacl(p.rules.policy, p.rules.externalCidrs));
+  const total = needs.reduce((a, b) => a + b, 0);
+  if (total > free.length) {
+    return undefined;
+  }
+  const extra = Math.floor((free.length - total) / peerings.length);
+  const bands: RuleBand[] = [];
+  let at = 0;
+  peerings.forEach((_, k) => {
+    const size = needs[k] + extra;
+    bands.push({ first: free[at], last: free[at + size - 1] });
+    at += size;
+  });
+  return bands;
+}
+
+/**
+ * Rule numbers taken twice in one NACL and direction: by two peerings, or by a peering and a rule the NACL holds. The
+ * same clash in both directions is one problem.
+ */
+export function checkNumbers(facts: NaclFacts, numbered: Numbered[], findings: Finding[]): void {
+  interface Holder { readonly peering?: PlannerPeering; readonly what: string }
+  // A slot is (rule number, direction), as one number: 2n + 1 for egress, 2n for ingress.
+  const slot = (egress: boolean, ruleNumber: number) => ruleNumber * 2 + (egress ? 1 : 0);
+  const holders = new Map<number, Holder[]>();
+  let shared = false;
+  const add = (egress: boolean, ruleNumber: number, holder: Holder) => {
+    const key = slot(egress, ruleNumber);
+    const list = holders.get(key);
+    if (!list) {
+      holders.set(key, [holder]);
+    } else if (!list.some(l => l.what === holder.what)) {
+      list.push(holder);
+      shared = true;
+    }
+  };
+  facts.held.forEach(h => add(h.egress, h.ruleNumber, { what: h.what }));
+  numbered.forEach(n => add(n.entry.egress, n.entry.ruleNumber, { peering: n.peering, what: n.peering.id }));
+  if (!shared) {
+    return;
+  }
+  const clashes = new Map<string, { ruleNumber: number; reporter: Holder; others: string[]; directions: string[] }>();
+  for (const [key, list] of holders) {
+    const [ruleNumber, egress] = [Math.floor(key / 2), Math.abs(key % 2) === 1];
+    const planned = list.filter(l => l.peering !== undefined).sort((a, b) => byId(a.peering!, b.peering!));
+    // At or above 100 in a NACL with a known allow-all is one problem of its own (checkAt100), not a collision to report too.
+    if (list.length < 2 || planned.length === 0 || (facts.allowAll && ruleNumber >= 100)) {
+      continue;
+    }
+    const reporter = planned[planned.length - 1];
+    const others = list.filter(l => l !== reporter).map(l => l.what);
+    const id = JSON.stringify([ruleNumber, reporter.what, others]);
+    const clash = clashes.get(id) ?? { ruleNumber, reporter, others, directions: [] };
+    clash.directions.push(dirName(egress));
+    clashes.set(id, clash);
+  }
+  for (const { ruleNumber, reporter, others, directions } of clashes.values()) {
+    findings.push({
+      peering: reporter.peering!.id,
+      level: 'error',
+      message:
+        `${reporter.what} and ${others.join(' and ')} both take ${directions.sort().reverse().join(' and ')} rule number ${ruleNumber} ` +
+        `of Network ACL ${facts.name}; the deploy would fail with NetworkAclEntryAlreadyExists. ` +
+        (reporter.peering!.rules.band
+          ? `Give ${reporter.what} a band that holds none of the other's numbers (firstRuleNumber/lastRuleNumber), or leave both props out to number it automatically`
+          : 'Give the other rule another number'),
+    });
+  }
+}
+
+/** The AWS quota of rules per NACL, direction and address family, with every peering and held rule counted. */
+export function checkQuota(facts: NaclFacts, writers: PlannerPeering[], entriesOf: (p: PlannerPeering) => PlannedEntry[], findings: Finding[]): void {
+  const maxRules = Math.max(...writers.map(p => p.rules.maxRules));
+  const over: string[] = [];
+  for (const egress of [false, true]) {
+    for (const family of ['ipv4', 'ipv6'] as AddressFamily[]) {
+      const per = writers.map(p => ({ p, n: entriesOf(p).filter(e => e.acl === facts.key && e.egress === egress && e.family === family).length }))
+        .filter(x => x.n > 0);
+      if (per.length === 0) {
+        continue;
+      }
+      const held = facts.held.filter(h => h.egress === egress && h.families.includes(family)).length;
+      const total = per.reduce((a, x) => a + x.n, 0) + held + 1;
+      if (total > maxRules) {
+        over.push(
+          `${total} ${familyName(family)} ${dirName(egress)} rules (${per.map(x => `${x.n} from ${x.p.id}`).join(', ')}, ` +
+          `${held} already there, and the implicit deny rule)`,
+        );
+      }
+    }
+  }
+  if (over.length > 0) {
+    const reporter = [...writers].sort(byId)[0];
+    findings.push({
+      peering: reporter.id,
+      level: 'error',
+      message:
+        `Network ACL ${facts.name} would hold ${over.join('; ')}, over maxRulesPerNetworkAcl ${maxRules}: merge ports into ` +
+        'ranges or allow fewer, use fewer CIDR blocks, raise the quota "Rules per network ACL" (at most 40) and set ' +
+        'maxRulesPerNetworkAcl to it, or put the vendors\' subnets on separate Network ACLs',
+    });
+  }
+}
+
+/** Warns about a lower-numbered rule that decides some of a peering's traffic first with the opposite action. */
+export function checkShadowing(facts: NaclFacts, writers: PlannerPeering[], entriesOf: (p: PlannerPeering) => PlannedEntry[], findings: Finding[]): void {
+  // A peering's own entries never shadow each other (its allows come first, its denies only take its own blocks).
+  if (writers.length < 2 && !facts.held.some(h => h.entry)) {
+    return;
+  }
+  interface Owned { readonly peering?: PlannerPeering; readonly entry: PlannedEntry; readonly what: string; readonly entryPath?: string }
+  const mine: Owned[] = writers.flatMap(peering => entriesOf(peering).filter(e => e.acl === facts.key)
+    .map(entry => ({ peering, entry, what: peering.id })));
+  const others: Owned[] = [
+    ...facts.held.filter(h => h.entry).map(h => ({ entry: h.entry!, what: h.what, entryPath: h.entryPath })),
+    ...mine,
+  ];
+  // Only entries of one direction and family can decide each other's traffic.
+  const group = (e: PlannedEntry) => `${e.egress}/${e.family}`;
+  const mineByGroup = new Map<string, Owned[]>();
+  mine.forEach(m => mineByGroup.set(group(m.entry), [...(mineByGroup.get(group(m.entry)) ?? []), m]));
+  for (const o of others) {
+    const shadowed = (mineByGroup.get(group(o.entry)) ?? []).find(m => m.peering !== o.peering && decidesFirst(o.entry, m.entry));
+    if (shadowed) {
+      findings.push({
+        peering: (o.peering ?? shadowed.peering!).id,
+        level: 'warning',
+        warningId: PeeringWarnings.SHADOWED_BY_LOWER_RULE,
+        onEntry: o.entryPath,
+        message:
+          `Rule ${describeEntry(o.entry)} of Network ACL ${facts.name} (${o.what}) is evaluated before ` +
+          `${describeEntry(shadowed.entry)} of ${shadowed.what} and decides that traffic first, so the ` +
+          'peering rule never applies. Number the peering rules below it (firstRuleNumber/lastRuleNumber) or renumber that rule',
+      });
+    }
+  }
+}
+
+/** Rules at or above 100: dead behind a known allow-all at 100 (an error), unknown on an imported NACL (a warning). */
+export function checkAt100(facts: NaclFacts, writers: PlannerPeering[], entriesOf: (p: PlannerPeering) => PlannedEntry[], findings: Finding[]): void {
+  for (const peering of writers) {
+    const high = entriesOf(peering).filter(e => e.acl === facts.key && e.ruleNumber >= 100);
+    if (high.length === 0) {
+      continue;
+    }
+    if (facts.allowAll) {
+      findings.push({
+        peering: peering.id,
+        level: 'error',
+        message:
+          `lastRuleNumber ${peering.rules.band?.last} puts rules at or above 100 in ${describeAllowAll(facts)} ${facts.name}, ` +
+          'whose allow-all rule 100 holds that number and decides all traffic first: those rules would never apply (and ' +
+          '100 itself would fail the deploy). Keep lastRuleNumber at 99 or below',
+      });
+    } else if (facts.imported) {
+      findings.push({
+        peering: peering.id,
+        level: 'warning',
+        warningId: PeeringWarnings.RULES_AT_OR_ABOVE_100_ON_IMPORTED_NACL,
+        message:
+          `${peering.id} numbers ${high.length} rule(s) of the imported Network ACL ${facts.name} at or above 100 ` +
+          `(${high.map(e => `${dirName(e.egress)} ${e.ruleNumber}`).join(', ')}). If it is a VPC's default NACL, its ` +
+          'allow-all rule 100 decides all traffic before them (and 100 itself fails the deploy); a hand-made NACL often has ' +
+          'a catch-all there too. Keep lastRuleNumber at 99 or below, and declare the rules the NACL holds with existingNetworkAclRules',
+      });
+    }
+  }
+}
+
+/** Whether `theirs`, numbered lower, matches some of the traffic of `ours` with the opposite action. */
+export function decidesFirst(theirs: PlannedEntry, ours: PlannedEntry): boolean {
+  if (theirs.acl !== ours.acl || theirs.egress !== ours.egress || theirs.family !== ours.family) {
+    return false;
+  }
+  if (theirs.ruleNumber >= ours.ruleNumber || theirs.action === ours.action) {
+    return false;
+  }
+  if (!isCidr(theirs.cidr) || !isCidr(ours.cidr) || !cidrsOverlap(theirs.cidr, ours.cidr)) {
+    return false;
+  }
+  return trafficOverlaps(theirs.traffic, ours.traffic);
+}
+
+/** Whether two traffic specs share any packet. */
+export function trafficOverlaps(ta: Traffic, tb: Traffic): boolean {
+  if (ta.protocol === Protocol.ALL || tb.protocol === Protocol.ALL) {
+    return true;
+  }
+  if (ta.protocol !== tb.protocol) {
+    return false;
+  }
+  if (ta.portRange && tb.portRange) {
+    return ta.portRange.from <= tb.portRange.to && tb.portRange.from <= ta.portRange.to;
+  }
+  if (ta.icmp && tb.icmp) {
+    const match = (a: number, b: number) => a === -1 || b === -1 || a === b;
+    return match(ta.icmp.type, tb.icmp.type) && match(ta.icmp.code, tb.icmp.code);
+  }
+  return true;
+}
