@@ -65,6 +65,9 @@ export interface PeeringConnectionAccepterProps {
    * for this VPC and, with `expectedRequester`, from whom it is, and fails otherwise; the function gets no permission
    * to accept anything.
    *
+   * On by default here, since accepting is what this construct is for; `VpcPeeringExternal`, which makes one only when
+   * asked, has `acceptPeeringConnection` off by default.
+   *
    * @default true
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AcceptVpcPeeringConnection.html
    */

@@ -230,6 +230,9 @@ export interface VpcPeeringExternalProps {
    * the connection active. Without it, accept the request by hand (console or `aws ec2 accept-vpc-peering-connection`)
    * before the deploy.
    *
+   * Off unless asked for here (a construct that routes a peering does not accept one by default), while a
+   * `PeeringConnectionAccepter` on its own accepts by default (accepting is what it is for).
+   *
    * @default false
    * @see https://docs.aws.amazon.com/vpc/latest/peering/accept-vpc-peering-connection.html
    */
