@@ -4,9 +4,9 @@
  */
 import * as fc from 'fast-check';
 import { evaluate, NaclRule, Packet } from './support/nacl-evaluator';
+import { planApp, PlanInput, planNetworkAclEntries, planRoutes } from './support/planner';
 import { mergeTraffic, Protocol, Traffic } from '../src/private/core/traffic';
 import { ExternalCidr, NaclFacts, PlannedEntry } from '../src/private/plan/types';
-import { planApp, PlanInput, planNetworkAclEntries, planRoutes } from './support/planner';
 
 const TCP = Protocol.TCP;
 const UDP = Protocol.UDP;

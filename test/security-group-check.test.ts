@@ -6,10 +6,10 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { SecurityGroupCheck } from '../src';
-import { AddressFamily } from '../src/private/core/cidr';
 import {
   checkSecurityGroupRules, describeRule, PeerBlock, protocolNumber, SecurityGroupRuleInput, securityGroupRulesOf, vpcKeyOf,
 } from '../src/private/checks/security-group-rules';
+import { AddressFamily } from '../src/private/core/cidr';
 import { Protocol, Traffic } from '../src/private/core/traffic';
 
 const { TCP, UDP, ICMP, ICMPV6, ALL } = Protocol;

@@ -5,9 +5,9 @@
  */
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IDependable } from 'constructs';
-import { HeldRoute, PlannedEntry, RuleIntent } from './plan/types';
 import { SecurityGroupCheck } from '../security-group-check';
 import { ExistingNetworkAclRules } from '../vpc-peering-external-props';
+import { HeldRoute, PlannedEntry, RuleIntent } from './plan/types';
 
 /** The subnets a peering routes when `subnets` is not given: the private app subnets. */
 export const DEFAULT_SUBNETS: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };

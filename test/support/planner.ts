@@ -2,8 +2,8 @@
  * The pure planner driven the way unit tests want it: one peering with a flat input (its policy, its NACLs and its band)
  * or a few peerings by array position, built on `planPeerings`, the one the construct runs.
  */
-import { PortRange, Traffic } from '../../src/private/core/traffic';
 import { policyOf } from '../../src/private/core/policy';
+import { PortRange, Traffic } from '../../src/private/core/traffic';
 import { planPeerings } from '../../src/private/plan/plan';
 import { planRoutes as planAllRoutes } from '../../src/private/plan/routes';
 import {
@@ -59,7 +59,9 @@ export function plannerPeering(input: VendorInput): PlannerPeering {
 }
 
 /** The plan of several peerings, their entries and routes by array position. */
-export function planApp(vendors: VendorInput[], nacls: Map<string, NaclFacts>): { entries: PlannedEntry[][]; routes: PlannedRoute[][]; findings: Finding[] } {
+export function planApp(
+  vendors: VendorInput[], nacls: Map<string, NaclFacts>,
+): { entries: PlannedEntry[][]; routes: PlannedRoute[][]; findings: Finding[] } {
   const plan = planPeerings({ peerings: vendors.map(plannerPeering), nacls });
   return {
     entries: vendors.map(v => plan.peerings.get(v.id)!.entries),
@@ -86,8 +88,19 @@ export function planNetworkAclEntries(input: PlanInput): PlannedEntry[] {
 /** One route per distinct route table and external CIDR block, for one peering. */
 export function planRoutes(routeTables: string[], externalCidrs: ExternalCidr[]): PlannedRoute[] {
   const peering = plannerPeering({
-    externalCidrs, routeTables, id: 'vendor', stack: 'stack', maxRules: 20, orderKey: '', accessAcls: [], denyAcls: [],
-    allowOutbound: [], allowInbound: [], ephemeralPortRange: { from: 1024, to: 65535 }, blanketDeny: true, allowPathMtuDiscovery: true,
+    externalCidrs,
+    routeTables,
+    id: 'vendor',
+    stack: 'stack',
+    maxRules: 20,
+    orderKey: '',
+    accessAcls: [],
+    denyAcls: [],
+    allowOutbound: [],
+    allowInbound: [],
+    ephemeralPortRange: { from: 1024, to: 65535 },
+    blanketDeny: true,
+    allowPathMtuDiscovery: true,
   });
   return planAllRoutes([peering], [], new Map(), []).get('vendor')!;
 }

@@ -5,11 +5,11 @@
  */
 import { IConstruct } from 'constructs';
 import { checkSecurityGroupRules, SecurityGroupRuleInput, securityGroupRulesOf, vpcKeyOf } from './security-group-rules';
+import { SecurityGroupCheck } from '../../security-group-check';
 import { AddressFamily } from '../core/cidr';
 import { Protocol, Traffic } from '../core/traffic';
 import { PlannedEntry } from '../plan/types';
 import { AppModel, Peering } from '../stage-types';
-import { SecurityGroupCheck } from '../../security-group-check';
 
 /** What the check found: warnings on the constructs that hold the rules, errors per peering. */
 export interface SecurityGroupFindings {

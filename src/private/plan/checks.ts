@@ -2,14 +2,14 @@
  * The checks of the plan of one NACL: the problems that synth reports instead of a deploy failing or a rule doing
  * nothing. Each pushes findings (each problem once, on one peering); none changes the plan.
  */
-import { cidrsOverlap, isCidr, AddressFamily } from '../core/cidr';
-import { mostEntriesPerNacl } from '../core/policy';
-import { Protocol, Traffic } from '../core/traffic';
-import { PeeringWarnings } from '../../warnings';
 import { freeNumbers, Numbered } from './numbering';
 import {
   AUTOMATIC_BAND, compare, describeEntry, dirName, familyName, Finding, NaclFacts, PlannedEntry, PlannerPeering, RuleBand,
 } from './types';
+import { PeeringWarnings } from '../../warnings';
+import { cidrsOverlap, isCidr, AddressFamily } from '../core/cidr';
+import { mostEntriesPerNacl } from '../core/policy';
+import { Protocol, Traffic } from '../core/traffic';
 
 const byId = (a: PlannerPeering, b: PlannerPeering) => compare(a.id, b.id);
 
@@ -153,7 +153,9 @@ export function checkQuota(facts: NaclFacts, writers: PlannerPeering[], entriesO
 }
 
 /** Warns about a lower-numbered rule that decides some of a peering's traffic first with the opposite action. */
-export function checkShadowing(facts: NaclFacts, writers: PlannerPeering[], entriesOf: (p: PlannerPeering) => PlannedEntry[], findings: Finding[]): void {
+export function checkShadowing(
+  facts: NaclFacts, writers: PlannerPeering[], entriesOf: (p: PlannerPeering) => PlannedEntry[], findings: Finding[],
+): void {
   // A peering's own entries never shadow each other (its allows come first, its denies only take its own blocks).
   if (writers.length < 2 && !facts.held.some(h => h.entry)) {
     return;

@@ -11,11 +11,11 @@
  * default NACL's allow-all at 100). Allows are in a canonical order (IPv4 blocks, then IPv6, each sorted; per block the
  * merged traffic in canonical order); denies one per block in the same order.
  */
-import { allowedIn } from '../core/policy';
-import { Protocol, Traffic } from '../core/traffic';
 import {
   AUTOMATIC_BAND, compare, dirName, ExternalCidr, Finding, NaclFacts, PlannedEntry, PlannerPeering, RuleBand, sortCidrs,
 } from './types';
+import { allowedIn } from '../core/policy';
+import { Protocol, Traffic } from '../core/traffic';
 
 /** The entries one peering needs in one NACL and direction: its allows (access NACLs only) and its denies. */
 export interface Demand {

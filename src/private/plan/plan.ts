@@ -8,11 +8,11 @@
  * create an entry on a slot that an entry of the previous template still holds: the same slot is the same resource,
  * updated in place.
  */
-import { Protocol } from '../core/traffic';
 import { checkAcrossStacks, checkAt100, checkNumbers, checkQuota, checkShadowing } from './checks';
 import { allocate, demandOf } from './numbering';
 import { planRoutes } from './routes';
 import { Finding, NaclFacts, Plan, PlannedEntry, PlannerPeering, PlanRequest } from './types';
+import { Protocol } from '../core/traffic';
 
 export function planPeerings(request: PlanRequest): Plan {
   const { peerings, nacls } = request;

@@ -7,6 +7,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { validatePeeringConnectionId } from './ids';
 import { trafficOfPresets } from './presets';
+import { EphemeralPorts } from '../../ephemeral-ports';
+import { SecurityGroupCheck } from '../../security-group-check';
+import { VpcPeeringExternalProps } from '../../vpc-peering-external-props';
+import { PeeringWarnings } from '../../warnings';
 import { ValueIdentity } from '../cdk/value-identity';
 import { AddressFamily, cidrsOverlap, validateCidr } from '../core/cidr';
 import { broaderThanAsked, broaderThanAskedMessage } from '../core/effective-policy';
@@ -14,10 +18,6 @@ import { entriesPerNacl, PeeringPolicy, policyOf } from '../core/policy';
 import { describeTraffic, PortRange, Protocol, protocolName, Traffic } from '../core/traffic';
 import { AUTOMATIC_BAND, dirName, ExternalCidr, orderKeyOf, RuleBand } from '../plan/types';
 import { PeeringIntent } from '../stage-types';
-import { EphemeralPorts } from '../../ephemeral-ports';
-import { SecurityGroupCheck } from '../../security-group-check';
-import { VpcPeeringExternalProps } from '../../vpc-peering-external-props';
-import { PeeringWarnings } from '../../warnings';
 
 /** The quota of rules per NACL, direction and address family that AWS sets by default. */
 export const DEFAULT_QUOTA = 20;

@@ -29,14 +29,16 @@ export function naclFacts(model: AppModel, peerings: Array<{ peering: Peering; r
   }
   const foreignByAcl = new Map<string, HeldRule[]>();
   for (const { entry, resource } of model.foreignEntries) {
-    const rule: HeldRule = { egress: entry.egress, ruleNumber: entry.ruleNumber, families: [entry.family], what: resource.node.path, entry, entryPath: resource.node.path };
+    const path = resource.node.path;
+    const rule: HeldRule = { egress: entry.egress, ruleNumber: entry.ruleNumber, families: [entry.family], what: path, entry, entryPath: path };
     foreignByAcl.set(entry.acl, [...(foreignByAcl.get(entry.acl) ?? []), rule]);
   }
 
   const facts = new Map<string, NaclFacts>();
   for (const [key, ref] of refs) {
     const held: HeldRule[] = [];
-    const dedicated = peerings.find(({ peering: p }) => p.dedicatedNetworkAcl && naclKey(p.dedicatedNetworkAcl.networkAclId, p.construct) === key)?.peering;
+    const dedicated = peerings.map(x => x.peering)
+      .find(p => p.dedicatedNetworkAcl && naclKey(p.dedicatedNetworkAcl.networkAclId, p.construct) === key);
     const vpc = ref.defaultOf ?? dedicated?.intent.vpc;
     let allowAll: AllowAll | undefined;
     if (vpc && (ref.defaultOf || dedicated)) {

@@ -5,13 +5,13 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
+import { PeeringWarnings } from '../../warnings';
 import { isCfn, isNewSubnet } from '../cdk/construct-kinds';
 import { defaultNetworkAclId, naclRef } from '../cdk/nacl-refs';
 import { ValueIdentity } from '../cdk/value-identity';
 import { cidrsOverlap } from '../core/cidr';
 import { ExternalCidr } from '../plan/types';
 import { AppModel, DEFAULT_SUBNETS, NaclRef, PeeringIntent, ResolvedPeering, RouteTableRef } from '../stage-types';
-import { PeeringWarnings } from '../../warnings';
 
 export function resolvePeering(intent: PeeringIntent, scope: IConstruct, model: AppModel): ResolvedPeering {
   const identity = ValueIdentity.of(scope);
