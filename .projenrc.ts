@@ -46,6 +46,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The EC2 SDK is provided by the Lambda runtime (not bundled): a devDependency for the accepter handler's types,
     // its tests and the emulator deploy, which runs the handler with node.
     '@aws-sdk/client-ec2@^3',
+    '@aws-sdk/client-cloudformation@^3',
     'aws-sdk-client-mock@^4',
   ],
 

@@ -5,3 +5,4 @@ export * from './ephemeral-ports';
 export * from './security-group-check';
 export * from './peering-connection-accepter';
 export * from './saas-peering-preset';
+export * from './rule-number-record';

@@ -1,12 +1,13 @@
 import * as path from 'path';
 import {
-  Annotations, ArnFormat, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Stack,
+  Annotations, ArnFormat, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, RemovalPolicy, Stack,
 } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import {
   ACCEPTANCE_RESOURCE_TYPE, AccepterProperties, DNS_RESOLUTION_RESOURCE_TYPE,
 } from './handlers/peering-accepter/properties';
+import { ValueIdentity } from './private/cdk/value-identity';
 import { validateAccountId, validatePeeringConnectionId, validateVpcId } from './private/props/ids';
 import { PeeringWarnings } from './warnings';
 
@@ -85,6 +86,20 @@ export interface PeeringConnectionAccepterProps {
    * @see https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html
    */
   readonly allowDnsResolutionFromRemoteVpc?: boolean;
+
+  /**
+   * What happens to the peering connection when the acceptance is deleted: the construct removed, its stack deleted,
+   * or its `vpcPeeringConnectionId` changed.
+   *
+   * - `RemovalPolicy.DESTROY`: the connection is deleted (a request still pending is rejected).
+   * - `RemovalPolicy.RETAIN`: the connection stays as it is (turn DNS resolution off, if it was on).
+   *
+   * Whatever the policy, when a failed deploy rolls back the creation of the acceptance and that creation accepted the
+   * request, the connection is deleted: a failed deploy never leaves behind a connection it accepted.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -92,13 +107,16 @@ export interface PeeringConnectionAccepterProps {
  *
  * CloudFormation has no resource that accepts a peering request from another account (`AWS::EC2::VPCPeeringConnection`
  * only requests one), so this construct adds a custom resource that calls `AcceptVpcPeeringConnection` in the stack's
- * region. It succeeds without a call when the connection is already active, does nothing when deleted (the
- * connection stays), and fails with the reason when the request is expired, rejected, failed or deleted, is not for
- * this VPC, or (with `expectedRequester`) comes from another account or VPC.
+ * region. It succeeds without a call when the connection is already active, and fails with the reason when the
+ * request is expired, rejected, failed or deleted, is not for this VPC, or (with `expectedRequester`) comes from another
+ * account or VPC. When it is deleted, `removalPolicy` decides whether the connection is deleted too.
  *
  * The function's role may accept only this one connection (its ARN), only for this VPC (`ec2:AccepterVpc`) and, with
- * `expectedRequester`, only from that account or VPC (`ec2:RequesterVpc`). One function per stack serves every
- * accepter of the stack; each adds its own statements.
+ * `expectedRequester`, only from that account or VPC (`ec2:RequesterVpc`). It may set the accepter-side options of,
+ * reject and delete only connections whose accepter is a VPC of this account and region, and read only its own
+ * stack's status (to tell a rollback from a removal). One function per stack serves every accepter of the stack; each
+ * adds its own statement for accepting, the others are the same for all of them (so that removing one accepter never
+ * takes away a permission its deletion needs).
  *
  * @example
  * import { PeeringConnectionAccepter } from 'cdk-vpc-peering-external';
@@ -165,6 +183,7 @@ export class PeeringConnectionAccepter extends Construct {
 
     (provider.node.findChild('Handler') as CfnResource).addPropertyOverride('Runtime', NODEJS_22);
 
+    grantRemoval(provider, stack);
     const conditions = peeringConditions(stack, accepterVpcArn, props.expectedRequester);
     if (accept) {
       provider.addToRolePolicy({
@@ -184,25 +203,74 @@ export class PeeringConnectionAccepter extends Construct {
     this.acceptance = new CustomResource(this, 'Acceptance', {
       serviceToken: provider.serviceToken,
       resourceType: ACCEPTANCE_RESOURCE_TYPE,
-      properties: { ...properties, Accept: accept ? 'true' : 'false' },
+      properties: { ...properties, Accept: accept ? 'true' : 'false', RemovalPolicy: removalPolicyOf(props.removalPolicy) },
     });
+
+    // Named after the connection, not the construct's path: a rename or a move of the construct must not replace the
+    // acceptance, whose deletion may delete the connection (removalPolicy).
+    const connection = alphanumeric(ValueIdentity.of(this).name(props.vpcPeeringConnectionId));
+    (this.acceptance.node.defaultChild as CfnResource).overrideLogicalId(`VpcPeeringAcceptance${connection}`);
 
     if (props.allowDnsResolutionFromRemoteVpc) {
       warnWithoutDns(this, props.vpc);
-      provider.addToRolePolicy({
-        Effect: 'Allow',
-        Action: 'ec2:ModifyVpcPeeringConnectionOptions',
-        Resource: this.vpcPeeringConnectionArn,
-        Condition: conditions,
-      });
       this.dnsResolution = new CustomResource(this, 'DnsResolution', {
         serviceToken: provider.serviceToken,
         resourceType: DNS_RESOLUTION_RESOURCE_TYPE,
         properties,
       });
+      (this.dnsResolution.node.defaultChild as CfnResource).overrideLogicalId(`VpcPeeringDnsResolution${connection}`);
       this.dnsResolution.node.addDependency(this.acceptance);
     }
   }
+}
+
+function alphanumeric(s: string): string {
+  return s.replace(/[^A-Za-z0-9]/g, '');
+}
+
+/** 'destroy' or 'retain', as the handler reads `RemovalPolicy`. */
+function removalPolicyOf(policy: RemovalPolicy | undefined): string {
+  switch (policy ?? RemovalPolicy.DESTROY) {
+    case RemovalPolicy.DESTROY:
+      return 'destroy';
+    case RemovalPolicy.RETAIN:
+    case RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE:
+      return 'retain';
+    default:
+      throw new Error(
+        `removalPolicy RemovalPolicy.${Object.entries(RemovalPolicy).find(([, v]) => v === policy)?.[0] ?? policy} is not ` +
+        'possible for a VPC peering connection: use RemovalPolicy.DESTROY (delete the ' +
+        'connection when the construct is removed) or RemovalPolicy.RETAIN (leave it)',
+      );
+  }
+}
+
+/** The providers that got the statements every accepter of their stack shares. */
+const GRANTED = new WeakSet<CustomResourceProvider>();
+
+/**
+ * The permissions the deletion of an acceptance or DNS resource needs, once per provider and the same for every
+ * accepter of the stack: an update that removes an accepter must not take away what its deletion at cleanup needs.
+ * Scoped to connections whose accepter is a VPC of this account and region, and to this stack's status.
+ */
+function grantRemoval(provider: CustomResourceProvider, stack: Stack): void {
+  if (GRANTED.has(provider)) {
+    return;
+  }
+  GRANTED.add(provider);
+  provider.addToRolePolicy({
+    Effect: 'Allow',
+    Action: ['ec2:ModifyVpcPeeringConnectionOptions', 'ec2:DeleteVpcPeeringConnection', 'ec2:RejectVpcPeeringConnection'],
+    Resource: stack.formatArn({ service: 'ec2', resource: 'vpc-peering-connection', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+    Condition: {
+      ArnLike: { 'ec2:AccepterVpc': stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }) },
+    },
+  });
+  provider.addToRolePolicy({
+    Effect: 'Allow',
+    Action: 'cloudformation:DescribeStacks',
+    Resource: stack.stackId,
+  });
 }
 
 /** The construct id of the stack's one provider is `${PROVIDER_ID}CustomResourceProvider`. */

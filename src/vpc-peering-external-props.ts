@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ExpectedRequester } from './peering-connection-accepter';
 import { SaasPeeringPreset } from './saas-peering-preset';
@@ -263,6 +264,23 @@ export interface VpcPeeringExternalProps {
    * @see https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html
    */
   readonly allowDnsResolutionFromRemoteVpc?: boolean;
+
+  /**
+   * What happens to the peering when the construct goes — removed from the app, its stack deleted, or its
+   * `vpcPeeringConnectionId` changed — so that an accepted peering is never left without its lockdown.
+   *
+   * - `RemovalPolicy.DESTROY`: the peering connection is deleted (a request still pending is rejected), then the routes
+   *   and Network ACL entries.
+   * - `RemovalPolicy.RETAIN`: the connection stays active, and so do the construct's deny entries (CloudFormation
+   *   retains them): nothing passes between the two VPCs until you delete them. A deny whose block leaves the props
+   *   (a CIDR block removed, `blanketDeny` turned off) is retained too.
+   *
+   * Either way a failed deploy rolls back to where it started: entries it created are deleted, and a connection that
+   * its acceptance accepted is deleted as well (only after the entries existed was it accepted).
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**

@@ -1,8 +1,10 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct, IDependable } from 'constructs';
-import { PeeringConnectionAccepter } from './peering-connection-accepter';
+import { Construct, IConstruct } from 'constructs';
+import { PeeringConnectionAccepter, PeeringConnectionAccepterProps } from './peering-connection-accepter';
 import { AppPeerings } from './private/app-peerings';
+import { ValueIdentity } from './private/cdk/value-identity';
+import { lockdownOf } from './private/materialize/materialize';
 import { propWarnings, validateProps } from './private/props/validate-props';
 import { DEFAULT_SUBNETS } from './private/stage-types';
 import { VpcPeeringExternalProps } from './vpc-peering-external-props';
@@ -35,11 +37,12 @@ export class VpcPeeringExternal extends Construct {
   public readonly vpcPeeringConnectionId: string;
 
   /**
-   * The accepter of the peering request, when `acceptPeeringConnection`, `allowDnsResolutionFromRemoteVpc` or
-   * `expectedRequester` is set: its `acceptance` (and `dnsResolution`) custom resources. The routes and entries
-   * depend on the acceptance.
+   * The accepter of the peering: its `acceptance` custom resource checks the connection (and accepts the request with
+   * `acceptPeeringConnection`), its `dnsResolution` sets the DNS option. The acceptance waits for every Network ACL
+   * entry of the construct, so the peering is never active before it is locked down; the routes wait for the
+   * acceptance. When the acceptance is deleted, `removalPolicy` decides what happens to the connection.
    */
-  public readonly accepter?: PeeringConnectionAccepter;
+  public readonly accepter: PeeringConnectionAccepter;
 
   /** The Network ACL made for the selected subnets, with `createNetworkAcl: true`. */
   public readonly networkAcl?: ec2.NetworkAcl;
@@ -54,18 +57,19 @@ export class VpcPeeringExternal extends Construct {
     }
     this.vpcPeeringConnectionId = props.vpcPeeringConnectionId;
     this.networkAcl = props.createNetworkAcl ? this.makeNetworkAcl(props.vpc, props.subnets) : undefined;
-    if (props.acceptPeeringConnection || props.allowDnsResolutionFromRemoteVpc || props.expectedRequester) {
-      this.accepter = new PeeringConnectionAccepter(this, 'Accepter', {
-        vpc: props.vpc,
-        vpcPeeringConnectionId: props.vpcPeeringConnectionId,
-        expectedRequester: props.expectedRequester,
-        acceptPeeringConnection: props.acceptPeeringConnection ?? false,
-        allowDnsResolutionFromRemoteVpc: props.allowDnsResolutionFromRemoteVpc ?? false,
-      });
-    }
+    this.accepter = accepterOf(this, {
+      vpc: props.vpc,
+      vpcPeeringConnectionId: props.vpcPeeringConnectionId,
+      expectedRequester: props.expectedRequester,
+      acceptPeeringConnection: props.acceptPeeringConnection ?? false,
+      allowDnsResolutionFromRemoteVpc: props.allowDnsResolutionFromRemoteVpc ?? false,
+      removalPolicy: props.removalPolicy,
+    });
+    // Locked down before it is active: the acceptance waits for every entry the plan makes for this construct.
+    this.accepter.acceptance.node.addDependency(lockdownOf(this));
     this.peerings = AppPeerings.of(this);
     this.peerings.register({
-      construct: this, intent, dependencies: () => this.planDependencies(), dedicatedNetworkAcl: this.networkAcl,
+      construct: this, intent, dependencies: () => [this.accepter.acceptance], dedicatedNetworkAcl: this.networkAcl,
     });
     this.node.addValidation({ validate: () => this.peerings.errorsOf(this) });
   }
@@ -111,12 +115,45 @@ export class VpcPeeringExternal extends Construct {
     }
     if (subnets.length > 0) {
       acl.associateWithSubnet('Association', { subnets });
+      // The subnets move onto the NACL only once it holds every entry (an empty NACL denies everything; one with the
+      // allow-all but not yet the denies lets the peer in). Removing it, they return to the default NACL first.
+      acl.node.findAll().filter(isAssociation)
+        .forEach(association => association.node.addDependency(lockdownOf(this, acl.networkAclId)));
     }
     return acl;
   }
+}
 
-  /** What the routes and entries must wait for. */
-  private planDependencies(): IDependable[] {
-    return this.accepter ? [this.accepter.acceptance] : [];
+/** Per stack, by connection, the accepter the first construct for that connection made, and its props. */
+const ACCEPTERS = new WeakMap<Stack, Map<string, { accepter: PeeringConnectionAccepter; props: PeeringConnectionAccepterProps; by: string }>>();
+
+/**
+ * The accepter of the construct's connection. Several constructs may route one connection (one per subnet group,
+ * with different ports): they share one accepter, which waits for all their entries; they must agree on how it accepts.
+ */
+function accepterOf(scope: VpcPeeringExternal, props: PeeringConnectionAccepterProps): PeeringConnectionAccepter {
+  const stack = Stack.of(scope);
+  const byConnection = ACCEPTERS.get(stack) ?? new Map();
+  ACCEPTERS.set(stack, byConnection);
+  const key = ValueIdentity.of(scope).identity(props.vpcPeeringConnectionId);
+  const known = byConnection.get(key);
+  if (known) {
+    const differs = (['acceptPeeringConnection', 'allowDnsResolutionFromRemoteVpc', 'removalPolicy'] as const)
+      .filter(p => known.props[p] !== props[p]);
+    if (JSON.stringify(known.props.expectedRequester ?? null) !== JSON.stringify(props.expectedRequester ?? null)) differs.push('expectedRequester' as never);
+    if (differs.length > 0) {
+      throw new Error(
+        `${scope.node.path} and ${known.by} route the same peering connection but differ in ${differs.join(', ')}: they share one ` +
+        'acceptance of the connection, so give both the same values',
+      );
+    }
+    return known.accepter;
   }
+  const accepter = new PeeringConnectionAccepter(scope, 'Accepter', props);
+  byConnection.set(key, { accepter, props, by: scope.node.path });
+  return accepter;
+}
+
+function isAssociation(c: IConstruct): boolean {
+  return CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::EC2::SubnetNetworkAclAssociation';
 }

@@ -40,6 +40,13 @@ export class PeeringWarnings {
    */
   public static readonly ROUTE_TABLE_SHARED_WITH_OTHER_SUBNETS = 'cdk-vpc-peering-external:routeTableSharedWithOtherSubnets';
 
+  /**
+   * An edit could not keep every unchanged entry of the peering on its number: the deny of a block moves to a higher
+   * number to make room for new allows below it. The update creates it at its new number before it deletes the old
+   * entry (the block stays denied throughout), but `cdk diff` shows the deny replaced.
+   */
+  public static readonly RULE_RENUMBERED = 'cdk-vpc-peering-external:ruleRenumbered';
+
   /** `denyNetworkAcls` is given with `blanketDeny: false`, so those NACLs get no rule at all. */
   public static readonly DENY_NETWORK_ACLS_WITHOUT_DENY = 'cdk-vpc-peering-external:denyNetworkAclsWithoutDeny';
 

@@ -9,16 +9,19 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { BASE } from './fixtures';
-import { PeeringWarnings, VpcPeeringExternal, VpcPeeringExternalProps } from '../src';
+import { PeeringWarnings, RuleNumberRecord, VpcPeeringExternal, VpcPeeringExternalProps } from '../src';
 import { duplicateKeys, simulateUpdate } from './support/cfn-update';
 import { evaluate, naclEntriesFromTemplate, NaclRule, Packet } from './support/nacl-evaluator';
 import { recordTemplate } from './support/record-template';
 import { synthErrors } from './support/synth-errors';
+import { cidrName } from '../src/private/plan/types';
+import { TEMPLATE_METADATA_KEY } from '../src/private/record/rule-number-record';
 
 const VPC_CIDR = '10.0.0.0/16';
 
-function newApp() {
-  const app = new App();
+/** An app whose rule-number record is `record` (what the last synth numbered), when given. */
+function newApp(record?: unknown) {
+  const app = new App(record ? { context: { [RuleNumberRecord.CONTEXT_KEY]: record } } : {});
   const stack = new Stack(app, 'Test');
   const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR), maxAzs: 2, natGateways: 1 });
   return { app, stack, vpc };
@@ -190,11 +193,17 @@ describe('order does not matter: the construct follows the app as it stands when
     expect(svcRoutes.map(r => r.Properties.RouteTableId)).toEqual([
       { 'Fn::ImportValue': expect.stringContaining('RouteTable') }, { 'Fn::ImportValue': expect.stringContaining('RouteTable') },
     ]);
-    // First's routes and entries, made again when Later registered, still wait for the acceptance.
-    const netResources = Object.values(assembly.getStackByName('Net').template.Resources as Record<string, any>)
-      .filter(r => (r.Type === 'AWS::EC2::Route' && r.Properties.VpcPeeringConnectionId) || (r.Type === 'AWS::EC2::NetworkAclEntry' && r.Properties.CidrBlock === '10.200.0.0/16'));
-    expect(netResources).toHaveLength(7);
-    expect(netResources.filter(r => (r.DependsOn ?? []).length === 0)).toEqual([]);
+    // First's routes and entries, made again when Later registered, are still ordered: the routes after the acceptance,
+    // the acceptance after every entry.
+    const netResources = assembly.getStackByName('Net').template.Resources as Record<string, any>;
+    const acceptance = Object.keys(netResources).find(id => netResources[id].Type === 'Custom::VpcPeeringAcceptance')!;
+    const routes = Object.values(netResources).filter(r => r.Type === 'AWS::EC2::Route' && r.Properties.VpcPeeringConnectionId);
+    const entries = Object.keys(netResources)
+      .filter(id => netResources[id].Type === 'AWS::EC2::NetworkAclEntry' && netResources[id].Properties.CidrBlock === '10.200.0.0/16');
+    expect(routes).toHaveLength(2);
+    expect(routes.every(r => r.DependsOn.includes(acceptance))).toBe(true);
+    expect(entries).toHaveLength(5);
+    expect([...netResources[acceptance].DependsOn].sort()).toEqual(entries.sort());
   });
 
   // The plan runs at the construct a synth visits first; constructs registered later may come earlier in the tree.
@@ -278,14 +287,17 @@ describe('several vendors on one NACL need no arithmetic', () => {
     ['Mongo', { externalCidrBlocks: ['10.210.0.0/16'], allowOutbound: [ec2.AclTraffic.tcpPortRange(27015, 27017)] }],
     ['Redis', { externalCidrBlocks: ['10.220.0.0/16'], allowOutbound: [ec2.AclTraffic.tcpPortRange(10000, 19999)] }],
   ];
-  const synthVendors = (names: string[], ids: Record<string, string> = {}) => {
-    const { stack, vpc } = newApp();
+  const pcxOf = (name: string) => `pcx-0123456789abcdef${vendors.findIndex(([n]) => n === name)}`;
+  const synthVendors = (names: string[], ids: Record<string, string> = {}, record?: unknown) => {
+    const { stack, vpc } = newApp(record);
     for (const [name, props] of vendors.filter(([n]) => names.includes(n))) {
-      new VpcPeeringExternal(stack, ids[name] ?? name, { vpc, vpcPeeringConnectionId: 'pcx-0123456789abcdef0', ...props } as VpcPeeringExternalProps);
+      new VpcPeeringExternal(stack, ids[name] ?? name, { vpc, vpcPeeringConnectionId: pcxOf(name), ...props } as VpcPeeringExternalProps);
     }
     expect(synthErrors(stack)).toEqual([]);
     return template(stack);
   };
+  /** The record a deployed template carries, as the next synth reads it. */
+  const recordOf = (t: any) => ({ version: 1, stacks: { Test: t.Metadata[TEMPLATE_METADATA_KEY] } });
   const DEFAULT_ACL = { 'Fn::GetAtt': ['Vpc8378EB38', 'DefaultNetworkAcl'] };
 
   test('three vendors on the default NACL: each reaches its own ports only, all below 100, every allow before every deny', () => {
@@ -310,16 +322,27 @@ describe('several vendors on one NACL need no arithmetic', () => {
 
   test.each([
     // A vendor sorts by its lowest external CIDR block: Elastic 10.200/16, Mongo 10.210/16, Redis 10.220/16.
-    ['adding a vendor that sorts last rewrites no entry', ['Elastic', 'Mongo'], ['Elastic', 'Mongo', 'Redis'], 0],
-    ['removing the vendor that sorts last rewrites no entry', ['Elastic', 'Mongo', 'Redis'], ['Elastic', 'Mongo'], 0],
-    ['adding a vendor that sorts first rewrites the 10 entries of the two after it', ['Mongo', 'Redis'], ['Elastic', 'Mongo', 'Redis'], 10],
-  ])('%s, in place', (_, before, after, rewritten) => {
+    ['adding a vendor that sorts last', ['Elastic', 'Mongo'], ['Elastic', 'Mongo', 'Redis'], 'Redis'],
+    ['removing the vendor that sorts last', ['Elastic', 'Mongo', 'Redis'], ['Elastic', 'Mongo'], 'Redis'],
+    ['adding a vendor that sorts first', ['Mongo', 'Redis'], ['Elastic', 'Mongo', 'Redis'], 'Elastic'],
+    ['removing the vendor that sorts first', ['Elastic', 'Mongo', 'Redis'], ['Mongo', 'Redis'], 'Elastic'],
+    ['removing the vendor in the middle', ['Elastic', 'Mongo', 'Redis'], ['Elastic', 'Redis'], 'Mongo'],
+  ])('%s creates or deletes that vendor\'s entries only, and rewrites none (with the rule-number record)', (_, before, after, edited) => {
     const t0 = synthVendors(before);
-    const t1 = synthVendors(after);
+    const t1 = synthVendors(after, {}, recordOf(t0));
     const sim = simulateUpdate(t0, t1);
     expect(sim.conflicts).toEqual([]);
-    expect(sim.replaced).toEqual([]);
-    expect(sim.updatedInPlace.filter(id => id.startsWith('Nacl'))).toHaveLength(rewritten);
+    const block = cidrName(vendors.find(([n]) => n === edited)![1].externalCidrBlocks![0]);
+    const touched = [...sim.added, ...sim.removed, ...sim.replaced, ...sim.updatedInPlace].filter(id => id.startsWith('Nacl'));
+    expect(touched.length).toBeGreaterThan(0);
+    expect(touched.filter(id => !id.endsWith(block))).toEqual([]);
+    expect([...sim.replaced, ...sim.updatedInPlace].filter(id => id.startsWith('Nacl') || id.startsWith('Route'))).toEqual([]);
+  });
+
+  test('without the record, adding a vendor that sorts first renumbers the others, and the update would collide: the record is what keeps numbers', () => {
+    const t0 = synthVendors(['Mongo', 'Redis']);
+    const t1 = synthVendors(['Elastic', 'Mongo', 'Redis']);
+    expect(simulateUpdate(t0, t1).conflicts.map(c => c.error)).toContain('NetworkAclEntryAlreadyExists');
   });
 
   test.each([
@@ -354,22 +377,34 @@ describe('several vendors on one NACL need no arithmetic', () => {
     expect(simulateUpdate(t0, t1).conflicts).toEqual([]);
   });
 
+  const bandApp = (bands: Array<[string, number, number]>, record?: unknown) => {
+    const { stack, vpc } = newApp(record);
+    for (const [name, first, last] of bands) {
+      const props = vendors.find(([n]) => n === name)![1];
+      const band = { firstRuleNumber: first, lastRuleNumber: last };
+      new VpcPeeringExternal(stack, name, { vpc, vpcPeeringConnectionId: pcxOf(name), ...props, ...band } as VpcPeeringExternalProps);
+    }
+    return stack;
+  };
+
   test.each([
+    ['compacted', [['Elastic', 50, 59], ['Mongo', 80, 89]], [['Elastic', 50, 59], ['Mongo', 60, 69]]],
     ['handed over: a removed vendor\'s band to a new one', [['Elastic', 50, 69], ['Mongo', 70, 89]], [['Redis', 50, 69], ['Mongo', 70, 89]]],
     ['swapped', [['Elastic', 50, 69], ['Mongo', 70, 89]], [['Elastic', 70, 89], ['Mongo', 50, 69]]],
-    ['compacted', [['Elastic', 50, 59], ['Mongo', 80, 89]], [['Elastic', 50, 59], ['Mongo', 60, 69]]],
-  ])('explicit bands %s: the update creates no entry on a slot the old stack holds', (_, before, after) => {
-    const synthBands = (bands: Array<[string, number, number]>) => {
-      const { stack, vpc } = newApp();
-      for (const [name, first, last] of bands) {
-        const props = vendors.find(([n]) => n === name)![1];
-        new VpcPeeringExternal(stack, name, { vpc, vpcPeeringConnectionId: 'pcx-0123456789abcdef0', ...props, firstRuleNumber: first, lastRuleNumber: last } as VpcPeeringExternalProps);
-      }
-      expect(synthErrors(stack)).toEqual([]);
-      return template(stack);
-    };
-    const sim = simulateUpdate(synthBands(before as any), synthBands(after as any));
-    expect(sim.conflicts).toEqual([]);
+  ])('explicit bands %s: the moved entries are made anew on numbers no entry of the old stack holds (with the record)', (_, before, after) => {
+    const t0 = template(bandApp(before as any));
+    const stack = bandApp(after as any, recordOf(t0));
+    expect(synthErrors(stack)).toEqual([]);
+    expect(simulateUpdate(t0, template(stack)).conflicts).toEqual([]);
+  });
+
+  test('explicit bands swapped with no room to spare: synth says the edit needs two deploys (the old entries hold those numbers until the cleanup)', () => {
+    // Each needs 3 numbers per direction; in a band of 5, two are left free beside the other's old entries.
+    const t0 = template(bandApp([['Elastic', 50, 54], ['Mongo', 55, 59]]));
+    const stack = bandApp([['Elastic', 55, 59], ['Mongo', 50, 54]], recordOf(t0));
+    expect(synthErrors(stack)).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(
+      '^\\[Test/Elastic\\] Network ACL Vpc8378EB38.DefaultNetworkAcl has no (ingress|egress) rule number free for the new entries of ' +
+      'Test/Elastic until the entries this update removes are deleted .*Deploy the change in two steps'))]));
   });
 
   test('two stacks of a Stage on one NACL with automatic numbers: synth refuses and proposes disjoint bands', () => {
@@ -380,7 +415,7 @@ describe('several vendors on one NACL need no arithmetic', () => {
     new VpcPeeringExternal(new Stack(stage, 'Search'), 'Elastic', { vpc, ...BASE });
     new VpcPeeringExternal(new Stack(stage, 'Data'), 'Mongo', { vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'] });
     expect(synthErrors(network)).toEqual([
-      '[Prod/Data/Mongo] Network ACL ProdNetwork2D2E7D69.Vpc8378EB38.DefaultNetworkAcl gets peering rules from VpcPeeringExternal constructs ' +
+      '[Prod/Data/Mongo] Network ACL Prod-Network.Vpc8378EB38.DefaultNetworkAcl gets peering rules from VpcPeeringExternal constructs ' +
       'in 2 stacks (Prod/Data, Prod/Search), and Prod/Data/Mongo, Prod/Search/Elastic number their rules automatically: stacks deploy ' +
       'one at a time, so numbers shared across stacks could collide during an update (NetworkAclEntryAlreadyExists). Give each a band of ' +
       'its own, e.g. Prod/Data/Mongo (stack Prod/Data): firstRuleNumber: 50, lastRuleNumber: 74; Prod/Search/Elastic (stack Prod/Search): firstRuleNumber: 75, lastRuleNumber: 99',

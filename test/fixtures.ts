@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { VpcPeeringExternal, VpcPeeringExternalProps } from '../src';
+import { RuleNumberRecord, VpcPeeringExternal, VpcPeeringExternalProps } from '../src';
 import { recordTemplate } from './support/record-template';
 
 /** The smallest valid props, given a VPC. */
@@ -13,9 +13,22 @@ export const BASE = {
 
 export type Overrides = Partial<VpcPeeringExternalProps>;
 
+/**
+ * An app whose rule-number record is the one `previous` (a synthesized template of the stack `Test`) carries: the app
+ * as the next synth after deploying `previous` sees it. Without `previous`, an app with no record.
+ */
+export function appAfter(previous?: any): App {
+  return new App(previous ? { context: { [RuleNumberRecord.CONTEXT_KEY]: recordOf(previous) } } : {});
+}
+
+/** The rule-number record a synthesized template of the stack `Test` carries. */
+export function recordOf(template: any, stackName = 'Test'): unknown {
+  return { version: 1, stacks: { [stackName]: template.Metadata?.[RuleNumberRecord.TEMPLATE_METADATA_KEY] ?? { networkAcls: {} } } };
+}
+
 /** A stack with a new VPC (10.0.0.0/16, two AZs, public + private subnets on the default NACL). */
-export function newVpcStack(vpcProps: ec2.VpcProps = {}): { stack: Stack; vpc: ec2.Vpc } {
-  const stack = new Stack(new App(), 'Test');
+export function newVpcStack(vpcProps: ec2.VpcProps = {}, previous?: any): { stack: Stack; vpc: ec2.Vpc } {
+  const stack = new Stack(appAfter(previous), 'Test');
   const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1, ...vpcProps });
   return { stack, vpc };
 }
@@ -36,8 +49,10 @@ export function importedVpcStack(): { stack: Stack; vpc: ec2.IVpc; acl: ec2.INet
 }
 
 /** Synthesizes a new-VPC stack with the construct and returns the template JSON. */
-export function synthNewVpc(overrides: Overrides = {}, vpcProps: ec2.VpcProps = {}): { template: any; construct: VpcPeeringExternal; stack: Stack } {
-  const { stack, vpc } = newVpcStack(vpcProps);
+export function synthNewVpc(
+  overrides: Overrides = {}, vpcProps: ec2.VpcProps = {}, previous?: any,
+): { template: any; construct: VpcPeeringExternal; stack: Stack } {
+  const { stack, vpc } = newVpcStack(vpcProps, previous);
   const construct = new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, ...overrides });
   return { template: recordTemplate(Template.fromStack(stack).toJSON()), construct, stack };
 }

@@ -1,6 +1,7 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
-  AcceptVpcPeeringConnectionCommand, DescribeVpcPeeringConnectionsCommand, EC2Client,
-  ModifyVpcPeeringConnectionOptionsCommand, VpcPeeringConnection,
+  AcceptVpcPeeringConnectionCommand, DeleteVpcPeeringConnectionCommand, DescribeVpcPeeringConnectionsCommand, EC2Client,
+  ModifyVpcPeeringConnectionOptionsCommand, RejectVpcPeeringConnectionCommand, VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CustomResourceEvent, onEvent } from '../src/handlers/peering-accepter';
@@ -12,9 +13,15 @@ const THEIR_ACCOUNT = '210987654321';
 
 const ec2 = mockClient(EC2Client);
 const client = new EC2Client({ region: 'us-east-1' });
+const cfn = mockClient(CloudFormationClient);
+const cfnClient = new CloudFormationClient({ region: 'us-east-1' });
 const FAST = { pollIntervalMs: 0, maxPolls: 5 };
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/App/0a1b';
 
-beforeEach(() => ec2.reset());
+beforeEach(() => {
+  ec2.reset();
+  cfn.reset();
+});
 
 function pcx(status: string, overrides: Partial<VpcPeeringConnection> = {}): VpcPeeringConnection {
   return {
@@ -36,6 +43,7 @@ function event(type: string, requestType: 'Create' | 'Update' | 'Delete', props:
     ResourceType: type,
     ResourceProperties: { VpcPeeringConnectionId: PCX, AccepterVpcId: OUR_VPC, ...props },
     PhysicalResourceId: physical,
+    StackId: STACK_ID,
   };
 }
 const acceptance = (rt: 'Create' | 'Update' | 'Delete', props: Record<string, string> = { Accept: 'true' }, physical?: string) =>
@@ -49,8 +57,9 @@ describe('acceptance', () => {
     const result = await onEvent(acceptance(rt), client, FAST);
     expect(ec2.commandCalls(AcceptVpcPeeringConnectionCommand).map(c => c.args[0].input)).toEqual([{ VpcPeeringConnectionId: PCX }]);
     expect(ec2.commandCalls(DescribeVpcPeeringConnectionsCommand)).toHaveLength(3);
+    // The physical id says this resource accepted it: a rollback of its creation undoes that.
     expect(result).toEqual({
-      PhysicalResourceId: PCX,
+      PhysicalResourceId: `${PCX}:accepted`,
       Data: { RequesterAccountId: THEIR_ACCOUNT, RequesterVpcId: THEIR_VPC, RequesterCidrBlock: '10.200.0.0/16' },
     });
   });
@@ -137,10 +146,78 @@ describe('acceptance', () => {
     expect(result.PhysicalResourceId).toBe(PCX);
   });
 
-  test('Delete leaves the connection as it is: no call at all', async () => {
-    const result = await onEvent(acceptance('Delete', { Accept: 'true' }, PCX), client, FAST);
+  test('an Update of the same connection keeps its physical id, whatever it finds', async () => {
+    describes(pcx('active'));
+    const result = await onEvent(acceptance('Update', { Accept: 'true' }, `${PCX}:accepted`), client, FAST);
+    expect(result.PhysicalResourceId).toBe(`${PCX}:accepted`);
+  });
+
+  test('an Update to another connection is a new physical id (CloudFormation deletes the old one at cleanup)', async () => {
+    describes(pcx('active'));
+    const result = await onEvent(acceptance('Update', { Accept: 'true' }, 'pcx-0aaaaaaaaaaaaaaa1:accepted'), client, FAST);
+    expect(result.PhysicalResourceId).toBe(PCX);
+  });
+});
+
+describe('acceptance: Delete', () => {
+  const stackStatus = (status: string) => cfn.on(DescribeStacksCommand, { StackName: STACK_ID })
+    .resolves({ Stacks: [{ StackName: 'App', StackStatus: status as any, CreationTime: new Date() }] });
+  const remove = (props: Record<string, string>, physical: string) => onEvent(acceptance('Delete', props, physical), client, FAST, cfnClient);
+
+  test('removalPolicy destroy: an active connection is deleted', async () => {
+    stackStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+    describes(pcx('active'));
+    ec2.on(DeleteVpcPeeringConnectionCommand).resolves({});
+    const result = await remove({ Accept: 'true', RemovalPolicy: 'destroy' }, `${PCX}:accepted`);
+    expect(ec2.commandCalls(DeleteVpcPeeringConnectionCommand).map(c => c.args[0].input)).toEqual([{ VpcPeeringConnectionId: PCX }]);
+    expect(result).toEqual({ PhysicalResourceId: `${PCX}:accepted` });
+  });
+
+  test('removalPolicy destroy, the stack deleted: a request still pending is rejected', async () => {
+    stackStatus('DELETE_IN_PROGRESS');
+    describes(pcx('pending-acceptance'));
+    ec2.on(RejectVpcPeeringConnectionCommand).resolves({});
+    await remove({ Accept: 'false', RemovalPolicy: 'destroy' }, PCX);
+    expect(ec2.commandCalls(RejectVpcPeeringConnectionCommand)).toHaveLength(1);
+    expect(ec2.commandCalls(DeleteVpcPeeringConnectionCommand)).toHaveLength(0);
+  });
+
+  test.each(['deleted', 'expired', 'rejected'])('removalPolicy destroy: a connection that is %s needs no call', async (status) => {
+    stackStatus('DELETE_IN_PROGRESS');
+    describes(pcx(status));
+    await remove({ Accept: 'true', RemovalPolicy: 'destroy' }, PCX);
+    expect(ec2.commandCalls(DeleteVpcPeeringConnectionCommand)).toHaveLength(0);
+    expect(ec2.commandCalls(RejectVpcPeeringConnectionCommand)).toHaveLength(0);
+  });
+
+  test('removalPolicy retain: the connection stays, not even read', async () => {
+    stackStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+    const result = await remove({ Accept: 'true', RemovalPolicy: 'retain' }, `${PCX}:accepted`);
     expect(ec2.calls()).toHaveLength(0);
-    expect(result).toEqual({ PhysicalResourceId: PCX });
+    expect(result).toEqual({ PhysicalResourceId: `${PCX}:accepted` });
+  });
+
+  test.each(['ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'])(
+    'a rollback (%s) of the creation that accepted it deletes the connection, even with removalPolicy retain', async (status) => {
+      stackStatus(status);
+      describes(pcx('active'));
+      ec2.on(DeleteVpcPeeringConnectionCommand).resolves({});
+      await remove({ Accept: 'true', RemovalPolicy: 'retain' }, `${PCX}:accepted`);
+      expect(ec2.commandCalls(DeleteVpcPeeringConnectionCommand)).toHaveLength(1);
+    });
+
+  test('a rollback of a creation that found the connection active (accepted by hand) leaves it, even with removalPolicy destroy', async () => {
+    stackStatus('ROLLBACK_IN_PROGRESS');
+    await remove({ Accept: 'false', RemovalPolicy: 'destroy' }, PCX);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  test('a stack status that cannot be read counts as a removal, not a rollback', async () => {
+    cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+    describes(pcx('active'));
+    ec2.on(DeleteVpcPeeringConnectionCommand).resolves({});
+    await remove({ Accept: 'true', RemovalPolicy: 'destroy' }, PCX);
+    expect(ec2.commandCalls(DeleteVpcPeeringConnectionCommand)).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { App, CfnResource, Fn, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { PeeringConnectionAccepter, PeeringConnectionAccepterProps, PeeringWarnings } from '../src';
@@ -34,6 +34,13 @@ function arn(resource: string, id: unknown) {
 }
 const PCX_ARN = arn('vpc-peering-connection', PCX);
 const ACCEPTER_VPC = { ArnEquals: { 'ec2:AccepterVpc': arn('vpc', VPC_REF) } };
+/** The statement every accepter of a stack shares: what deleting an acceptance or a DNS resource needs. */
+const REMOVAL_STATEMENT = {
+  Effect: 'Allow',
+  Action: ['ec2:ModifyVpcPeeringConnectionOptions', 'ec2:DeleteVpcPeeringConnection', 'ec2:RejectVpcPeeringConnection'],
+  Resource: arn('vpc-peering-connection', '*'),
+  Condition: { ArnLike: { 'ec2:AccepterVpc': arn('vpc', '*') } },
+};
 
 /** Every statement of every IAM policy in the template (roles' inline policies and AWS::IAM::Policy). */
 function statements(json: any): any[] {
@@ -54,12 +61,16 @@ function statementFor(json: any, action: string): any[] {
   return statements(json).filter(s => actionsOf(s).includes(action));
 }
 
-/** No statement of the template allows a non-Describe EC2 action (or any action with a wildcard) on a '*' resource. */
+/**
+ * No statement of the template allows a non-Describe action with a wildcard, nor on a '*' resource, but the shared
+ * removal statement: on connections whose accepter is a VPC of this account and region only.
+ */
 function expectNoWildcardOnMutatingActions(json: any) {
   for (const s of statements(json)) {
     const mutating = actionsOf(s).filter(a => a.includes('*') || !/^ec2:Describe/.test(a));
     if (mutating.length === 0) continue;
     expect(mutating.every(a => !a.includes('*'))).toBe(true);
+    if (JSON.stringify(s) === JSON.stringify(REMOVAL_STATEMENT)) continue;
     const resources = [s.Resource].flat();
     for (const r of resources) {
       expect(JSON.stringify(r)).not.toContain('*');
@@ -104,14 +115,38 @@ describe('acceptance', () => {
     }]);
   });
 
-  test('GIVEN the default props THEN DescribeVpcPeeringConnections, which takes no resource-level permission, is the only action on *', () => {
+  test('GIVEN the default props THEN DescribeVpcPeeringConnections, which takes no resource-level permission, is the only action on * without a condition', () => {
     const { json } = synth();
     expect(statementFor(json, 'ec2:DescribeVpcPeeringConnections')).toEqual([{
       Effect: 'Allow', Action: 'ec2:DescribeVpcPeeringConnections', Resource: '*',
     }]);
     const ec2Actions = statements(json).flatMap(actionsOf).filter(a => a.startsWith('ec2:')).sort();
-    expect(ec2Actions).toEqual(['ec2:AcceptVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections']);
+    expect(ec2Actions).toEqual([
+      'ec2:AcceptVpcPeeringConnection', 'ec2:DeleteVpcPeeringConnection', 'ec2:DescribeVpcPeeringConnections',
+      'ec2:ModifyVpcPeeringConnectionOptions', 'ec2:RejectVpcPeeringConnection',
+    ]);
     expectNoWildcardOnMutatingActions(json);
+  });
+
+  test('GIVEN the default props THEN deleting, rejecting and setting options is allowed on connections whose accepter is a VPC of this account and region, and the stack status is readable', () => {
+    const { json } = synth();
+    expect(statementFor(json, 'ec2:DeleteVpcPeeringConnection')).toEqual([REMOVAL_STATEMENT]);
+    expect(statementFor(json, 'cloudformation:DescribeStacks')).toEqual([{
+      Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' },
+    }]);
+  });
+
+  test.each([
+    [undefined, 'destroy'], [RemovalPolicy.DESTROY, 'destroy'], [RemovalPolicy.RETAIN, 'retain'], [RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, 'retain'],
+  ])('GIVEN removalPolicy %s THEN the acceptance says %s', (removalPolicy, expected) => {
+    const { template } = synth({ removalPolicy });
+    template.hasResourceProperties(ACCEPTANCE, { RemovalPolicy: expected });
+  });
+
+  test('GIVEN removalPolicy SNAPSHOT THEN it throws, naming the two that work', () => {
+    expect(() => synth({ removalPolicy: RemovalPolicy.SNAPSHOT })).toThrow(
+      'removalPolicy RemovalPolicy.SNAPSHOT is not possible for a VPC peering connection: use RemovalPolicy.DESTROY (delete the connection ' +
+      'when the construct is removed) or RemovalPolicy.RETAIN (leave it)');
   });
 
   test('GIVEN expectedRequester with an account THEN the condition requires a requester VPC of that account, in any region', () => {
@@ -180,7 +215,7 @@ describe('a token peering connection id', () => {
     template.hasResourceProperties(ACCEPTANCE, { VpcPeeringConnectionId: getAtt });
     template.hasResourceProperties(DNS, { VpcPeeringConnectionId: getAtt });
     expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')[0].Resource).toEqual(arn('vpc-peering-connection', getAtt));
-    expect(statementFor(json, 'ec2:ModifyVpcPeeringConnectionOptions')[0].Resource).toEqual(arn('vpc-peering-connection', getAtt));
+    expect(statementFor(json, 'ec2:ModifyVpcPeeringConnectionOptions')).toEqual([REMOVAL_STATEMENT]);
     expect(stack.resolve(accepter.vpcPeeringConnectionArn)).toEqual(arn('vpc-peering-connection', getAtt));
   });
 });
@@ -195,19 +230,15 @@ describe('DNS resolution', () => {
       DependsOn: Match.arrayWith([acceptanceId]),
     });
     expect(accepter.dnsResolution).toBeDefined();
-    expect(statementFor(json, 'ec2:ModifyVpcPeeringConnectionOptions')).toEqual([{
-      Effect: 'Allow',
-      Action: 'ec2:ModifyVpcPeeringConnectionOptions',
-      Resource: PCX_ARN,
-      Condition: ACCEPTER_VPC,
-    }]);
     expectNoWildcardOnMutatingActions(json);
     template.resourceCountIs('AWS::Lambda::Function', 1);
   });
 
-  test('GIVEN allowDnsResolutionFromRemoteVpc and expectedRequester THEN the DNS statement has the requester condition too', () => {
-    const { json } = synth({ allowDnsResolutionFromRemoteVpc: true, expectedRequester: { accountId: '111122223333' } });
-    expect(statementFor(json, 'ec2:ModifyVpcPeeringConnectionOptions')[0].Condition.ArnLike).toBeDefined();
+  test('GIVEN DNS resolution on or off THEN the permission to set it is the same: turning it off, or removing the construct, keeps what the deletion of the DNS resource needs', () => {
+    const on = synth({ allowDnsResolutionFromRemoteVpc: true }).json;
+    const off = synth({ allowDnsResolutionFromRemoteVpc: false }).json;
+    expect(statementFor(on, 'ec2:ModifyVpcPeeringConnectionOptions')).toEqual([REMOVAL_STATEMENT]);
+    expect(statementFor(off, 'ec2:ModifyVpcPeeringConnectionOptions')).toEqual([REMOVAL_STATEMENT]);
   });
 
   test('GIVEN a new VPC with DNS on THEN no warning', () => {
@@ -247,9 +278,8 @@ describe('one function per stack', () => {
     expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection').map(s => s.Resource)).toEqual([
       PCX_ARN, arn('vpc-peering-connection', 'pcx-0aaaaaaaaaaaaaaa1'),
     ]);
-    expect(statementFor(json, 'ec2:ModifyVpcPeeringConnectionOptions').map(s => s.Resource)).toEqual([
-      arn('vpc-peering-connection', 'pcx-0aaaaaaaaaaaaaaa1'),
-    ]);
+    // What removing one of them needs stays while the other is there: one shared statement, not one per connection.
+    expect(statementFor(json, 'ec2:ModifyVpcPeeringConnectionOptions')).toEqual([REMOVAL_STATEMENT]);
     expect(statementFor(json, 'ec2:DescribeVpcPeeringConnections')).toHaveLength(1);
     const tokens = Object.values(template.findResources(ACCEPTANCE)).map((r: any) => JSON.stringify(r.Properties.ServiceToken));
     expect(new Set(tokens).size).toBe(1);

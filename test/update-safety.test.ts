@@ -2,12 +2,13 @@
  * CloudFormation creates new and replacement resources before it deletes old ones, and EC2 identifies a NACL entry by
  * (NACL, direction, rule number) and a route by (table, destination). An edit of the props must therefore never make
  * an update create an entry or route whose key the previous stack still holds. These tests run every edit between
- * every pair of prop sets through a model of a CloudFormation update.
+ * every pair of prop sets through a model of a CloudFormation update, each synthesized as the next synth after the
+ * deploy of the one before sees the app: with that deploy's rule-number record.
  */
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { BASE, Overrides, synthNewVpc } from './fixtures';
+import { appAfter, BASE, Overrides, synthNewVpc } from './fixtures';
 import { VpcPeeringExternal } from '../src';
 import { duplicateKeys, simulateUpdate } from './support/cfn-update';
 import { recordTemplate } from './support/record-template';
@@ -20,9 +21,9 @@ function peeringResources(template: any): Record<string, unknown> {
     .filter(([id, r]) => (r.Type === 'AWS::EC2::NetworkAclEntry' && id.startsWith('Nacl')) || (r.Type === 'AWS::EC2::Route' && /^Route.*To/.test(id))));
 }
 
-/** An imported VPC with two app NACLs and a public NACL (deny only). */
-function synthImported(overrides: Overrides & { aclOrder?: string[]; denyOrder?: string[] }): any {
-  const stack = new Stack(new App(), 'Test');
+/** An imported VPC with two app NACLs and a public NACL (deny only); `previous` is the template deployed before. */
+function synthImported(overrides: Overrides & { aclOrder?: string[]; denyOrder?: string[] }, previous?: any): any {
+  const stack = new Stack(appAfter(previous), 'Test');
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: 'vpc-0a1b2c3d4e5f60718',
     vpcCidrBlock: '10.1.0.0/16',
@@ -78,50 +79,64 @@ describe('every edit of the props of an imported VPC deploys as an update', () =
 
   // One test per starting point; each checks the update to every other edit and names both in a failure.
   test.each(templates)('from "%s" to every other edit: no create takes a key the old stack still holds', (from, a) => {
-    const failing = templates.filter(([to]) => to !== from)
-      .map(([to, b]) => ({ from, to, conflicts: simulateUpdate(a, b).conflicts }))
+    const failing = IMPORTED_EDITS.filter(([to]) => to !== from)
+      .map(([to, props]) => ({ from, to, conflicts: simulateUpdate(a, synthImported(props, a)).conflicts }))
       .filter(u => u.conflicts.length > 0);
     expect(failing).toEqual([]);
   });
 
+  /** The template of the edit `to`, synthesized after the one of `from` was deployed. */
+  const after = (from: string, to: string) => synthImported(IMPORTED_EDITS.find(([n]) => n === to)![1], edit(from));
+
   test('adding a port neither replaces nor touches any route', () => {
     const start = edit('start: tcp 443 to one CIDR');
-    const sim = simulateUpdate(start, edit('a port added at the end'));
+    const sim = simulateUpdate(start, after('start: tcp 443 to one CIDR', 'a port added at the end'));
     const routes = Object.keys(start.Resources).filter(id => start.Resources[id].Type === 'AWS::EC2::Route');
     expect(routes).toHaveLength(2);
     expect(sim.unchanged).toEqual(expect.arrayContaining(routes));
     expect(sim.replaced).toEqual([]);
   });
 
-  test('a port added at the end only adds entries: nothing is replaced or removed', () => {
-    const sim = simulateUpdate(edit('start: tcp 443 to one CIDR'), edit('a port added at the end'));
+  test.each([
+    ['start: tcp 443 to one CIDR', 'a port added at the end'],
+    ['a port added at the end', 'a port inserted at the front'],
+    ['a port removed', 'a CIDR added'],
+    ['a CIDR added', 'a CIDR inserted at the front'],
+    ['start: tcp 443 to one CIDR', 'inbound traffic added'],
+  ])('from "%s" to "%s" only adds entries: nothing is replaced, rewritten or removed', (from, to) => {
+    const sim = simulateUpdate(edit(from), after(from, to));
     expect(sim.replaced).toEqual([]);
+    expect(sim.updatedInPlace).toEqual([]);
     expect(sim.removed).toEqual([]);
     expect(sim.added.length).toBeGreaterThan(0);
   });
 
   test('reordering the NACLs changes nothing at all', () => {
-    const sim = simulateUpdate(edit('start: tcp 443 to one CIDR'), edit('NACLs reordered'));
+    const sim = simulateUpdate(edit('start: tcp 443 to one CIDR'), after('start: tcp 443 to one CIDR', 'NACLs reordered'));
     expect(sim.added).toEqual([]);
     expect(sim.removed).toEqual([]);
     expect(sim.updatedInPlace).toEqual([]);
   });
 
-  test('reordering the CIDR blocks changes nothing at all', () => {
-    const sim = simulateUpdate(edit('a CIDR inserted at the front'), edit('CIDRs reordered'));
-    expect([...sim.added, ...sim.removed, ...sim.replaced, ...sim.updatedInPlace]).toEqual([]);
+  test('reordering the CIDR blocks changes nothing at all, even without the record', () => {
+    for (const sim of [
+      simulateUpdate(edit('a CIDR inserted at the front'), after('a CIDR inserted at the front', 'CIDRs reordered')),
+      simulateUpdate(edit('a CIDR inserted at the front'), edit('CIDRs reordered')),
+    ]) {
+      expect([...sim.added, ...sim.removed, ...sim.replaced, ...sim.updatedInPlace]).toEqual([]);
+    }
   });
 
   test('the model itself catches a position-numbered design (a control that must fail)', () => {
     // Renumbering the same logical id to a slot held by another old entry is what position-based designs do.
     const before = edit('start: tcp 443 to one CIDR');
-    const after = JSON.parse(JSON.stringify(before));
-    const [a, b] = Object.entries(after.Resources as Record<string, any>)
+    const edited = JSON.parse(JSON.stringify(before));
+    const [a, b] = Object.entries(edited.Resources as Record<string, any>)
       .filter(([, r]) => r.Type === 'AWS::EC2::NetworkAclEntry' && r.Properties.NetworkAclId === 'acl-app-a' && !r.Properties.Egress)
       .map(([id]) => id);
-    after.Resources[a].Properties.RuleNumber = before.Resources[b].Properties.RuleNumber;
-    after.Resources[b].Properties.RuleNumber = before.Resources[a].Properties.RuleNumber;
-    expect(simulateUpdate(before, after).conflicts.map(c => c.error)).toContain('NetworkAclEntryAlreadyExists');
+    edited.Resources[a].Properties.RuleNumber = before.Resources[b].Properties.RuleNumber;
+    edited.Resources[b].Properties.RuleNumber = before.Resources[a].Properties.RuleNumber;
+    expect(simulateUpdate(before, edited).conflicts.map(c => c.error)).toContain('NetworkAclEntryAlreadyExists');
   });
 });
 
@@ -133,9 +148,9 @@ describe('a new VPC', () => {
     ['tcp 22 and 9200 without the deny', { allowOutbound: tcp(22, 9200), blanketDeny: false }],
   ];
   const templates = edits.map(([name, e]) => [name, synthNewVpc(e).template] as const);
-  test.each(templates)('from "%s" to every other edit: an update in place, nothing replaced', (from, a) => {
-    const failing = templates.filter(([to]) => to !== from)
-      .map(([to, b]) => ({ from, to, simulation: simulateUpdate(a, b) }))
+  test.each(templates)('from "%s" to every other edit: nothing collides, and no entry that stays is replaced', (from, a) => {
+    const failing = edits.filter(([to]) => to !== from)
+      .map(([to, props]) => ({ from, to, simulation: simulateUpdate(a, synthNewVpc(props, {}, a).template) }))
       .filter(u => u.simulation.conflicts.length > 0 || u.simulation.replaced.length > 0)
       .map(u => ({ from: u.from, to: u.to, conflicts: u.simulation.conflicts, replaced: u.simulation.replaced }));
     expect(failing).toEqual([]);

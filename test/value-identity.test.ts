@@ -2,7 +2,7 @@
  * ValueIdentity names the NACLs and route tables in construct ids and logical ids, and keys them: a name must depend
  * on the value alone and stay readable; an identity must be equal exactly when two values name the same thing.
  */
-import { App, CfnParameter, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ValueIdentity } from '../src/private/cdk/value-identity';
@@ -30,9 +30,24 @@ describe('ValueIdentity.name', () => {
     expect(identity.name(vpc.attrDefaultNetworkAcl)).toBe(`${stack.resolve(vpc.logicalId)}.DefaultNetworkAcl`);
   });
 
-  test('a resource of another stack is named with that stack first: logical ids are unique only within a stack', () => {
+  test('a resource of another stack is named with that stack\'s name first: logical ids are unique only within a stack', () => {
     const { stack, other, table } = setup();
-    expect(ValueIdentity.of(other).name(table.ref)).toBe(`${stack.artifactId}.${stack.resolve(table.logicalId)}`);
+    expect(ValueIdentity.of(other).name(table.ref)).toBe(`${stack.stackName}.${stack.resolve(table.logicalId)}`);
+  });
+
+  test('the other stack\'s name, not its construct id: renaming the construct (same stackName) or moving its Stage under a construct changes no name', () => {
+    const name = (stackId: string, nest: boolean) => {
+      const app = new App();
+      const parent = nest ? new Construct(app, 'Pipeline') : app;
+      const stage = new Stage(parent, 'Prod');
+      const network = new Stack(stage, stackId, { stackName: 'Prod-Network' });
+      const vpc = new ec2.CfnVPC(network, 'Vpc', { cidrBlock: '10.0.0.0/16' });
+      const consumer = new Stack(stage, 'Peering');
+      return ValueIdentity.of(consumer).name(vpc.attrDefaultNetworkAcl);
+    };
+    expect(name('Network', false)).toBe('Prod-Network.Vpc.DefaultNetworkAcl');
+    expect(name('NetworkStack', false)).toBe('Prod-Network.Vpc.DefaultNetworkAcl');
+    expect(name('Network', true)).toBe('Prod-Network.Vpc.DefaultNetworkAcl');
   });
 
   test('an overridden logical id (CfnInclude, a migration) is the name, as the template has it', () => {
@@ -52,6 +67,12 @@ describe('ValueIdentity.name', () => {
     const param = new CfnParameter(stack, 'AclId');
     expect(ValueIdentity.of(stack).name(param.valueAsString)).toBe('AclId');
     expect(ValueIdentity.of(stack).name(stack.region)).toBe('AWS::Region');
+  });
+
+  test('a parameter with a literal default is named by it: the same NACL passed as a literal or as a parameter has one name', () => {
+    const { stack } = setup();
+    const param = new CfnParameter(stack, 'AppAcl', { default: 'acl-0123456789abcdef0' });
+    expect(ValueIdentity.of(stack).name(param.valueAsString)).toBe(ValueIdentity.of(stack).name('acl-0123456789abcdef0'));
   });
 });
 

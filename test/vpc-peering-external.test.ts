@@ -1,4 +1,4 @@
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE, importedVpcStack, newVpcStack, resourcesOfType, synthImported, synthNewVpc } from './fixtures';
@@ -21,6 +21,12 @@ function rows(template: any) {
     p.PortRange ? `${p.PortRange.From}-${p.PortRange.To}` : p.Icmp ? `icmp ${p.Icmp.Type}/${p.Icmp.Code}` : '*',
     p.CidrBlock ?? p.Ipv6CidrBlock,
   ]).sort((a, b) => String(a).localeCompare(String(b)));
+}
+
+/** Every statement of the IAM roles' inline policies. */
+function statementsOf(template: any): any[] {
+  return Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::IAM::Role')
+    .flatMap(r => (r.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement));
 }
 
 describe('a new ec2.Vpc', () => {
@@ -47,17 +53,17 @@ describe('a new ec2.Vpc', () => {
     expect([...acls]).toEqual([JSON.stringify(DEFAULT_ACL)]);
   });
 
-  test('logical ids are the EC2 keys: a route its table and destination, an entry its NACL, direction and number', () => {
+  test('logical ids say what a resource is in EC2: a route its table and destination, an entry its NACL and meaning (not its number)', () => {
     const { template } = synthNewVpc();
     const ids = Object.entries(template.Resources as Record<string, { Type: string }>)
       .filter(([, r]) => ['AWS::EC2::NetworkAclEntry', 'AWS::EC2::Route'].includes(r.Type))
       .map(([id]) => id).filter(id => /^(Nacl|Route)/.test(id) && !id.includes('DefaultRoute')).sort();
     expect(ids).toEqual([
-      'NaclVpc8378EB38DefaultNetworkAclEgress50',
-      'NaclVpc8378EB38DefaultNetworkAclEgress99',
-      'NaclVpc8378EB38DefaultNetworkAclIngress50',
-      'NaclVpc8378EB38DefaultNetworkAclIngress51',
-      'NaclVpc8378EB38DefaultNetworkAclIngress99',
+      'NaclVpc8378EB38DefaultNetworkAclEgressAllowTcp443To10x200x0x0x16',
+      'NaclVpc8378EB38DefaultNetworkAclEgressDenyAllTo10x200x0x0x16',
+      'NaclVpc8378EB38DefaultNetworkAclIngressAllowIcmp3x4From10x200x0x0x16',
+      'NaclVpc8378EB38DefaultNetworkAclIngressAllowTcp1024to65535From10x200x0x0x16',
+      'NaclVpc8378EB38DefaultNetworkAclIngressDenyAllFrom10x200x0x0x16',
       'RouteVpcPrivateSubnet1RouteTableB2C5B500To10x200x0x0x16',
       'RouteVpcPrivateSubnet2RouteTableA678073BTo10x200x0x0x16',
     ]);
@@ -310,7 +316,7 @@ describe('parity with the Terraform module\'s worked example', () => {
 });
 
 describe('the whole flow: accept, DNS, presets', () => {
-  test('GIVEN acceptPeeringConnection THEN every route and entry waits for the acceptance, and the accepter is exposed', () => {
+  test('GIVEN acceptPeeringConnection THEN the acceptance waits for every entry and every route waits for the acceptance', () => {
     const { stack, vpc } = newVpcStack();
     const peering = new VpcPeeringExternal(stack, 'Atlas', {
       vpc,
@@ -320,18 +326,36 @@ describe('the whole flow: accept, DNS, presets', () => {
       expectedRequester: { accountId: '536727724300' },
     });
     const template = recordTemplate(Template.fromStack(stack).toJSON());
-    const acceptance = stack.resolve((peering.accepter!.acceptance.node.defaultChild as CfnResource).logicalId);
+    const acceptance = stack.resolve((peering.accepter.acceptance.node.defaultChild as CfnResource).logicalId);
     expect(template.Resources[acceptance].Type).toBe('Custom::VpcPeeringAcceptance');
-    expect(peering.accepter!.dnsResolution).toBeDefined();
-    const ours = [...peering.routes, ...peering.networkAclEntries].map(r => template.Resources[stack.resolve(r.logicalId)]);
-    expect(ours).toHaveLength(7);
-    expect(ours.every(r => (r.DependsOn ?? []).includes(acceptance))).toBe(true);
+    expect(peering.accepter.dnsResolution).toBeDefined();
+    const entryIds = peering.networkAclEntries.map(e => stack.resolve(e.logicalId));
+    expect(entryIds).toHaveLength(5);
+    // Locked down before it is active: every entry exists before the acceptance runs (and outlives its deletion).
+    expect([...template.Resources[acceptance].DependsOn].sort()).toEqual([...entryIds].sort());
+    const routes = peering.routes.map(r => template.Resources[stack.resolve(r.logicalId)]);
+    expect(routes).toHaveLength(2);
+    expect(routes.every(r => (r.DependsOn ?? []).includes(acceptance))).toBe(true);
+    // An entry never waits for the acceptance.
+    expect(entryIds.some(id => (template.Resources[id].DependsOn ?? []).includes(acceptance))).toBe(false);
   });
 
-  test('GIVEN no accept prop THEN no custom resource and no dependency', () => {
-    const { template, construct } = synthNewVpc();
-    expect(construct.accepter).toBeUndefined();
-    expect(Object.values<any>(template.Resources).some(r => String(r.Type).startsWith('Custom::'))).toBe(false);
+  test('GIVEN no accept prop THEN the acceptance only checks the connection (Accept false), and still waits for the lockdown', () => {
+    const { template, construct, stack } = synthNewVpc();
+    const acceptance = stack.resolve((construct.accepter.acceptance.node.defaultChild as CfnResource).logicalId);
+    expect(template.Resources[acceptance].Properties).toEqual(expect.objectContaining({ Accept: 'false', RemovalPolicy: 'destroy' }));
+    expect(template.Resources[acceptance].DependsOn).toHaveLength(5);
+    expect(statementsOf(template).flatMap((s: any) => [s.Action].flat())).not.toContain('ec2:AcceptVpcPeeringConnection');
+  });
+
+  test('GIVEN removalPolicy RETAIN THEN the deny entries are retained (except when their creation rolls back) and the acceptance leaves the connection', () => {
+    const { template, construct, stack } = synthNewVpc({ removalPolicy: RemovalPolicy.RETAIN });
+    const acceptance = stack.resolve((construct.accepter.acceptance.node.defaultChild as CfnResource).logicalId);
+    expect(template.Resources[acceptance].Properties.RemovalPolicy).toBe('retain');
+    const allEntries = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::EC2::NetworkAclEntry');
+    expect(allEntries.filter(r => r.Properties.RuleAction === 'deny').map(r => [r.DeletionPolicy, r.UpdateReplacePolicy]))
+      .toEqual([['RetainExceptOnCreate', 'Delete'], ['RetainExceptOnCreate', 'Delete']]);
+    expect(allEntries.filter(r => r.Properties.RuleAction === 'allow').every(r => r.DeletionPolicy === undefined)).toBe(true);
   });
 
   test('GIVEN presets with allowOutbound THEN their traffic and the user\'s compose into one policy', () => {

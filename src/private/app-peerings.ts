@@ -6,7 +6,8 @@
  * 2. resolve every peering against it, and what their NACLs already hold (`resolve/`);
  * 3. plan every peering together, pure (`plan/plan.ts`);
  * 4. check the security groups against the plan (`checks/security-groups.ts`);
- * 5. materialize the routes and entries (`materialize/materialize.ts`);
+ * 5. materialize the routes and entries (`materialize/materialize.ts`), and keep their numbers in the rule-number
+ *    record (`record/rule-number-record.ts`);
  * 6. annotate warnings, and report errors at validation.
  *
  * The constructor of the construct only validates its props and registers here. An Aspect of priority MUTATING, on the
@@ -18,15 +19,20 @@
  */
 import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { PeeringWarnings } from '../warnings';
+import { stackNameOf } from './cdk/value-identity';
 import { checkSecurityGroups } from './checks/security-groups';
 import { materializePeering } from './materialize/materialize';
 import { planPeerings } from './plan/plan';
-import { describeEntry, Plan, PeeringRules, PlannerPeering } from './plan/types';
+import { describeEntry, entryMeaning, Plan, PeeringRules, PlannedEntry, PlannerPeering, PreviousNumbers } from './plan/types';
 import { appFingerprint, readApp } from './read/app-model';
+import {
+  DEFAULT_RECORD_FILE, mergePrevious, nextRecord, previousNumbers, readRecord, RECORD_CONTEXT_KEY, RecordedEntry, RecordSource,
+  RuleNumberRecord, sameRecord, TEMPLATE_METADATA_KEY, writeRecord,
+} from './record/rule-number-record';
 import { naclFacts } from './resolve/nacl-facts';
 import { resolvePeering } from './resolve/resolve-peering';
 import { AppModel, Peering, PeeringResources, ResolvedPeering } from './stage-types';
-import { PeeringWarnings } from '../warnings';
 
 /** What one reading of the app found about one peering. */
 interface PeeringReading {
@@ -40,6 +46,8 @@ interface PeeringReading {
 interface Reading {
   readonly model: AppModel;
   readonly plan: Plan;
+  /** The rule-number record as read, and as the plan leaves it. */
+  readonly record: { readonly source: RecordSource; readonly next: RuleNumberRecord };
   readonly peerings: Map<Construct, PeeringReading>;
   /** Security-group findings to warn about, on the construct that holds the rule. */
   readonly securityGroupWarnings: Array<{ readonly scope: IConstruct; readonly message: string }>;
@@ -137,7 +145,8 @@ export class AppPeerings {
     const reading = this.read();
     const resources = new Map<Construct, PeeringResources>();
     for (const { peering, resolved, rules } of reading.peerings.values()) {
-      const made = materializePeering(peering.construct, peering.intent.vpcPeeringConnectionId, rules, resolved, peering.dependencies());
+      const made = materializePeering(
+        peering.construct, peering.intent.vpcPeeringConnectionId, rules, resolved, peering.dependencies(), peering.intent.retainDenies);
       [...made.routes, ...made.networkAclEntries].forEach(r => this.created.add(r));
       resources.set(peering.construct, made);
     }
@@ -151,7 +160,22 @@ export class AppPeerings {
     this.retired = [];
     this.made = { reading, resources };
     if (!reading.pending) {
+      this.keepRecord(reading);
       this.annotate(reading);
+    }
+  }
+
+  /** Puts each stack's numbers in its template's metadata, and writes the record file when synth may. */
+  private keepRecord({ record, peerings }: Reading): void {
+    const stacks = new Set([...peerings.keys()].map(c => Stack.of(c)));
+    for (const stack of stacks) {
+      stack.templateOptions.metadata = {
+        ...stack.templateOptions.metadata,
+        [TEMPLATE_METADATA_KEY]: record.next.stacks[stackNameOf(stack)] ?? { networkAcls: {} },
+      };
+    }
+    if (record.source.file && !sameRecord(record.source.record, record.next)) {
+      writeRecord(record.source.file, record.next);
     }
   }
 
@@ -159,14 +183,18 @@ export class AppPeerings {
   private read(): Reading {
     const model = readApp(this.root, this.created);
     const resolved = this.peerings.map(peering => ({ peering, resolved: resolvePeering(peering.intent, peering.construct, model) }));
+    const source = readRecord(this.root);
     const plan = planPeerings({
       peerings: resolved.map(({ peering, resolved: r }) => plannerPeering(peering, r)),
       nacls: naclFacts(model, resolved),
       heldRoutes: model.foreignRoutes,
       routeTableNames: new Map(resolved.flatMap(({ resolved: r }) => r.routeTables.map(t => [t.key, t.name] as const))),
+      previous: previousByNacl(source.record, resolved),
     });
     const rulesOf = (peering: Peering) => plan.peerings.get(peering.construct.node.path)!;
     const securityGroups = checkSecurityGroups(model, this.peerings.map(peering => ({ peering, entries: rulesOf(peering).entries })));
+    const recorded = resolved.map(({ peering, resolved: r }) => ({ peering, entries: recordedEntries(peering, r, rulesOf(peering)) }));
+    const next = nextRecord(source.record, recorded.flatMap(x => x.entries), model.stackNames);
     const peerings = new Map(resolved.map(({ peering, resolved: r }) => [peering.construct, {
       peering,
       resolved: r,
@@ -175,11 +203,13 @@ export class AppPeerings {
         ...r.problems,
         ...plan.findings.filter(f => f.peering === peering.construct.node.path && f.level === 'error').map(f => f.message),
         ...securityGroups.errors.get(peering) ?? [],
+        ...(source.frozen ? unrecorded(source, recorded.find(x => x.peering === peering)!.entries) : []),
       ],
     }]));
     return {
       model,
       plan,
+      record: { source, next },
       peerings,
       securityGroupWarnings: securityGroups.warnings,
       pending: model.pendingLookup || resolved.some(({ resolved: r }) => r.pendingLookup),
@@ -229,6 +259,51 @@ export class AppPeerings {
     }
     return errors;
   }
+}
+
+/** By NACL key, what the record says each NACL of the peerings held (a NACL named from several stacks merged). */
+function previousByNacl(
+  record: RuleNumberRecord | undefined, resolved: Array<{ peering: Peering; resolved: ResolvedPeering }>,
+): Map<string, PreviousNumbers> {
+  const sections = new Map<string, Map<string, { stack: string; name: string }>>();
+  for (const { peering, resolved: r } of resolved) {
+    const stack = stackNameOf(Stack.of(peering.construct));
+    for (const ref of [...r.accessAcls, ...r.denyAcls]) {
+      const byName = sections.get(ref.key) ?? new Map();
+      byName.set(`${stack}/${ref.name}`, { stack, name: ref.name });
+      sections.set(ref.key, byName);
+    }
+  }
+  const previous = new Map<string, PreviousNumbers>();
+  for (const [key, byName] of sections) {
+    const merged = mergePrevious([...byName.values()].map(({ stack, name }) => previousNumbers(record, stack, name)));
+    if (merged) previous.set(key, merged);
+  }
+  return previous;
+}
+
+/** The entries of a peering the record keeps: all it made but the allow-all of a NACL it made (always at 100/101). */
+function recordedEntries(peering: Peering, resolved: ResolvedPeering, rules: PeeringRules): RecordedEntry[] {
+  const names = new Map([...resolved.accessAcls, ...resolved.denyAcls].map(a => [a.key, a.name]));
+  const stack = stackNameOf(Stack.of(peering.construct));
+  return rules.entries.filter(e => !isCatchAll(e)).map(e => ({
+    stack, naclName: names.get(e.acl)!, meaning: entryMeaning(e), family: e.family, ruleNumber: e.ruleNumber,
+  }));
+}
+
+/** In CI, where the record file is not written: an error for the entries whose numbers it does not hold. */
+function unrecorded(source: RecordSource, entries: RecordedEntry[]): string[] {
+  const missing = entries.filter(e => source.record?.stacks[e.stack]?.networkAcls[e.naclName]?.[e.family]?.[e.meaning] !== e.ruleNumber);
+  if (missing.length === 0) {
+    return [];
+  }
+  const list = missing.slice(0, 3).map(e => `${e.meaning} #${e.ruleNumber} in ${e.naclName}`).join('; ') +
+    (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+  return [
+    `the rule-number record ${DEFAULT_RECORD_FILE} does not hold the numbers of ${list}: it is not written in CI, so ` +
+    'the next synth could number them differently than this deploy. Run cdk synth where the change is made and commit ' +
+    `${DEFAULT_RECORD_FILE} with it (context ${RECORD_CONTEXT_KEY} names another file, or false to keep no record)`,
+  ];
 }
 
 /** The planner's view of a peering: its rule intent and, when it resolved without problems, its NACLs and route tables. */
@@ -289,4 +364,9 @@ class PlanAspect implements IAspect {
       this.peerings.beforeSynth();
     }
   }
+}
+
+/** The allow-all of a NACL made by `createNetworkAcl`: after the peering rules, at 100 (101 for IPv6). */
+function isCatchAll(e: PlannedEntry): boolean {
+  return e.action === 'allow' && (e.cidr === '0.0.0.0/0' || e.cidr === '::/0');
 }

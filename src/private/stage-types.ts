@@ -24,6 +24,8 @@ export interface PeeringIntent {
   readonly denyOtherNetworkAcls: boolean;
   readonly existingNetworkAclRules: ExistingNetworkAclRules[];
   readonly securityGroupCheck: SecurityGroupCheck;
+  /** `removalPolicy` RETAIN: the deny entries outlive the construct (CloudFormation retains them). */
+  readonly retainDenies: boolean;
 }
 
 /** One `VpcPeeringExternal` of the app, as it registers itself. */
@@ -82,6 +84,8 @@ export interface AppModel {
   readonly securityGroupIngresses: ec2.CfnSecurityGroupIngress[];
   /** Some context lookup (`Vpc.fromLookup`, …) has not been performed yet: the app is synthesized with placeholders. */
   readonly pendingLookup: boolean;
+  /** The names of the app's stacks (`stackName`). */
+  readonly stackNames: Set<string>;
   /** Which constructs the reading saw (see `appFingerprint`). */
   readonly fingerprint: string;
 }

@@ -10,7 +10,7 @@
  * before), so the twin resolves them the way a hand-written app does. `assertSameTemplates` then checks that the twin's templates equal the construct's.
  */
 import * as fs from 'fs';
-import { App, CfnElement, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnDeletionPolicy, CfnElement, CfnParameter, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { newApp, Scenario } from './scenarios';
@@ -23,6 +23,8 @@ interface RecipeResource {
   readonly properties: Record<string, Json>;
   readonly metadata: Record<string, Json>;
   readonly dependsOn: string[];
+  readonly deletionPolicy?: string;
+  readonly updateReplacePolicy?: string;
 }
 
 /** Per stack (by construct id under the app): the resources to write by hand, and where the base's logical ids live. */
@@ -30,6 +32,8 @@ export interface Recipe {
   readonly stacks: Array<{
     readonly stackId: string;
     readonly resources: RecipeResource[];
+    /** The template's own `Metadata` (the rule-number record a user would keep by hand). */
+    readonly metadata?: Record<string, Json>;
     /** Logical id → construct ids from the stack down to the CfnElement, in the base app. */
     readonly paths: Record<string, string[]>;
   }>;
@@ -83,8 +87,10 @@ export function recipeOf(scenario: Scenario, constructApp: App, outdir: string):
           properties: r.Properties ?? {},
           metadata: r.Metadata ?? {},
           dependsOn: r.DependsOn === undefined ? [] : [r.DependsOn].flat(),
+          deletionPolicy: r.DeletionPolicy,
+          updateReplacePolicy: r.UpdateReplacePolicy,
         }));
-      return { stackId, resources, paths: basePaths.get(stackId) ?? {} };
+      return { stackId, resources, paths: basePaths.get(stackId) ?? {}, metadata: (template as any).Metadata };
     }),
   };
 }
@@ -95,6 +101,7 @@ export function buildTwin(scenario: Scenario, recipe: Recipe, outdir: string): A
   scenario.base(app);
   for (const r of recipe.stacks) {
     const stack = app.node.findChild(r.stackId) as Stack;
+    if (r.metadata) stack.templateOptions.metadata = r.metadata;
     const created = new Map<string, CfnResource>();
     const element = (logicalId: string): IConstruct | undefined => {
       const path = r.paths[logicalId];
@@ -126,6 +133,8 @@ export function buildTwin(scenario: Scenario, recipe: Recipe, outdir: string): A
         cfn = new CfnResource(scope, id, { type: res.type, properties: rebuild(res.properties, resolveRef) as Record<string, unknown> });
       }
       cfn.overrideLogicalId(res.logicalId);
+      if (res.deletionPolicy) cfn.cfnOptions.deletionPolicy = res.deletionPolicy as CfnDeletionPolicy;
+      if (res.updateReplacePolicy) cfn.cfnOptions.updateReplacePolicy = res.updateReplacePolicy as CfnDeletionPolicy;
       for (const [key, value] of Object.entries(res.metadata)) {
         cfn.addMetadata(key, value);
       }
@@ -189,7 +198,10 @@ export function assertSameTemplates(what: string, construct: Templates, twin: Te
     if (differences.length >= 10) {
       return;
     }
-    if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+    if (path.endsWith('/DependsOn') && Array.isArray(a) && Array.isArray(b)) {
+      // An order of DependsOn means nothing to CloudFormation.
+      walk(`${path}(sorted)`, [...a].sort().join(), [...b].sort().join());
+    } else if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
       const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
       for (const k of keys) {
         walk(`${path}/${k}`, (a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);

@@ -102,5 +102,5 @@ export function planRoutes(routeTables: string[], externalCidrs: ExternalCidr[])
     blanketDeny: true,
     allowPathMtuDiscovery: true,
   });
-  return planAllRoutes([peering], [], new Map(), []).get('vendor')!;
+  return planAllRoutes([peering], [], new Map(), []).routes.get('vendor')!;
 }

@@ -21,4 +21,17 @@ export interface AccepterProperties {
   readonly ExpectedRequesterAccountId?: string;
   /** The VPC the request must come from. */
   readonly ExpectedRequesterVpcId?: string;
+  /**
+   * What the acceptance does with the connection when it is deleted (the construct removed, its stack deleted, its
+   * connection id changed): 'destroy' deletes the connection (rejects a pending request); 'retain' leaves it (the
+   * construct retains its deny entries). Either way, a deletion that rolls back the acceptance's own creation deletes the
+   * connection when that creation accepted it. Acceptance only.
+   */
+  readonly RemovalPolicy?: string;
 }
+
+/**
+ * The physical id of an acceptance: the connection id, and `:accepted` when its creation accepted the request (so that
+ * a rollback of that creation knows to undo it).
+ */
+export const ACCEPTED_SUFFIX = ':accepted';

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { CfnElement, IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnElement, CfnParameter, IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -53,9 +53,13 @@ export class ValueIdentity {
   /**
    * A readable name for construct ids and messages, which depends on the value alone (never on what else was named,
    * nor in which order): the literal value (`acl-0abc`), the logical id the CDK allocates from the path of the
-   * resource a `Ref` names, that logical id and the attribute for a `GetAtt` (prefixed with the stack's artifact id
-   * when the resource is in another stack, since logical ids are unique only within a stack), or a short hash of
-   * anything else.
+   * resource a `Ref` names, that logical id and the attribute for a `GetAtt` (prefixed with the stack's name when the
+   * resource is in another stack, since logical ids are unique only within a stack), the default of a `CfnParameter`
+   * that has a literal one, or a short hash of anything else.
+   *
+   * It follows what CloudFormation deploys, not construct paths: a stack is named by its `stackName`, which stays when
+   * its construct is renamed or its Stage moves under a pipeline; a parameter whose default is `acl-0abc` names what
+   * the literal `acl-0abc` names.
    *
    * The logical id is read from the element (its `overrideLogicalId` if any, else the one allocated from its path),
    * without resolving the reference token, which costs far more.
@@ -72,8 +76,12 @@ export class ValueIdentity {
         return known;
       }
       const owner = Stack.of(reference.target);
+      const parameterDefault = literalDefault(reference);
+      if (parameterDefault !== undefined) {
+        return readableName(parameterDefault)!;
+      }
       const local = elementName(reference, owner) ?? readableName(owner.resolve(value)) ?? `H${shortHash(this.identity(value))}`;
-      const name = owner === this.stack ? local : `${owner.artifactId}.${local}`;
+      const name = owner === this.stack ? local : `${stackNameOf(owner)}.${local}`;
       if (typeof value === 'string') this.referenceNames.set(value, name);
       return name;
     }
@@ -132,6 +140,21 @@ function elementName(reference: Reference, owner: Stack): string | undefined {
   }
   const logicalId = logicalIdOf(reference.target as CfnElement, owner);
   return reference.displayName === 'Ref' ? logicalId : `${logicalId}.${reference.displayName}`;
+}
+
+/** The literal default of the `CfnParameter` a `Ref` names, if it has one. */
+function literalDefault(reference: Reference): string | undefined {
+  const parameter = reference.target as Partial<CfnParameter>;
+  if (reference.displayName !== 'Ref' || typeof parameter.type !== 'string' || !('default' in reference.target)) {
+    return undefined;
+  }
+  const value: unknown = parameter.default;
+  return typeof value === 'string' && !Token.isUnresolved(value) ? value : undefined;
+}
+
+/** A stack's name as CloudFormation deploys it; its artifact id when the name is a token. */
+export function stackNameOf(stack: Stack): string {
+  return Token.isUnresolved(stack.stackName) ? stack.artifactId : stack.stackName;
 }
 
 /**

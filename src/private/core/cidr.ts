@@ -96,3 +96,17 @@ export function cidrFamily(cidr: string): AddressFamily {
   return cidr.includes(':') ? 'ipv6' : 'ipv4';
 }
 
+
+/**
+ * A literal CIDR block as a string that sorts by address, then prefix length: `010.009.000.000/016` for `10.9.0.0/16`,
+ * before `010.100.000.000/016`; IPv6 fully expanded. (Sorting the blocks themselves as strings would put `10.100.0.0/16`
+ * before `10.9.0.0/16`.)
+ */
+export function sortableCidr(cidr: string): string {
+  const [address, prefix] = cidr.split('/');
+  const parsed = ipaddr.parse(address);
+  const digits = parsed.kind() === 'ipv4'
+    ? parsed.toByteArray().map(b => String(b).padStart(3, '0')).join('.')
+    : (parsed as ipaddr.IPv6).toNormalizedString().split(':').map(h => h.padStart(4, '0')).join(':');
+  return `${digits}/${prefix.padStart(3, '0')}`;
+}

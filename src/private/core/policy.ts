@@ -19,6 +19,8 @@ export interface TrafficRequest {
   readonly ephemeralPortRange: PortRange;
   /** True when the ephemeral range holds unresolved tokens. */
   readonly ephemeralUnresolved?: boolean;
+  /** With tokens in the ephemeral range, a name of what they stand for (`Traffic.name`). */
+  readonly ephemeralName?: string;
   readonly allowPathMtuDiscovery: boolean;
 }
 
@@ -60,7 +62,7 @@ export function allowedTraffic(request: TrafficRequest, egress: boolean, family:
   const replyReason = egress ? 'replies to inbound' : 'replies to outbound';
   const traffic = [
     ...opened,
-    ...answered.flatMap(t => repliesTo(t, request.ephemeralPortRange, replyReason, request.ephemeralUnresolved)),
+    ...answered.flatMap(t => repliesTo(t, request.ephemeralPortRange, replyReason, request.ephemeralUnresolved, request.ephemeralName)),
     ...(!egress && request.allowPathMtuDiscovery ? PATH_MTU : []),
   ];
   return mergeTraffic(traffic.filter(t => appliesToFamily(t, family)));

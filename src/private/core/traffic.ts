@@ -34,6 +34,11 @@ export interface Traffic {
   readonly reasons: string[];
   /** True when a port, type or code is an unresolved token: such traffic is kept as given, never merged. */
   readonly unresolved?: boolean;
+  /**
+   * For traffic with tokens, a name of what the tokens stand for (never their strings, which change between synths),
+   * for logical ids.
+   */
+  readonly name?: string;
 }
 
 const PROTOCOL_ORDER = [Protocol.ALL, Protocol.TCP, Protocol.UDP, Protocol.ICMP, Protocol.ICMPV6];
@@ -84,9 +89,11 @@ export function appliesToFamily(t: Traffic, family: 'ipv4' | 'ipv6'): boolean {
  * all of ICMP by all of ICMP, and "all traffic" by TCP and UDP on the ephemeral ports and all of ICMP and ICMPv6.
  * Other ICMP messages have no reply.
  */
-export function repliesTo(t: Traffic, ephemeral: PortRange, reason: string, ephemeralUnresolved = false): Traffic[] {
+export function repliesTo(t: Traffic, ephemeral: PortRange, reason: string, ephemeralUnresolved = false, ephemeralName?: string): Traffic[] {
   const reasons = [reason];
-  const onEphemeral = (protocol: number): Traffic => ({ protocol, portRange: ephemeral, reasons, unresolved: ephemeralUnresolved });
+  const onEphemeral = (protocol: number): Traffic => ({
+    protocol, portRange: ephemeral, reasons, unresolved: ephemeralUnresolved, ...(ephemeralUnresolved ? { name: ephemeralName } : {}),
+  });
   const allIcmp = (protocol: number): Traffic => ({ protocol, icmp: { type: -1, code: -1 }, reasons });
   switch (t.protocol) {
     case Protocol.ALL:

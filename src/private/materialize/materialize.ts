@@ -1,16 +1,24 @@
 /**
- * Turning a peering's plan into CloudFormation resources. Logical ids are the EC2 keys: an entry's depends only on its
- * (NACL, direction, rule number), a route's on its (route table, destination) — never on the construct's path or a
- * list position — so a rename, a move under another construct, a band handed over, swapped or compacted is an update
- * in place, and CloudFormation never creates an entry on a slot the previous template still holds.
+ * Turning a peering's plan into CloudFormation resources, in an order CloudFormation cannot break.
+ *
+ * Logical ids say what a resource is in EC2's terms, never the construct's path or a list position: a route's is its
+ * (route table, destination); an entry's is its NACL and what it means (direction, action, traffic, block:
+ * `NaclVpc8378EB38DefaultNetworkAclEgressAllowTcp443To10x200x0x0x16`), not its rule number. So a rename or a move of
+ * the construct changes nothing, an entry that stays is never rewritten, and one that changes is a new entry created
+ * (at a number no entry of the previous template holds) before the old one is deleted at the update's cleanup.
+ *
+ * The order: each deny `DependsOn` the allows of its block, so that an allow exists before the deny after it (and the
+ * deny is deleted before them); the acceptance of the peering and the association of a NACL made by
+ * `createNetworkAcl` wait for the lockdown (`lockdownOf`), so that the peering is never active, nor a subnet on the
+ * NACL, before every entry exists.
  */
+import { CfnDeletionPolicy, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct, IConstruct, IDependable } from 'constructs';
+import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { suppressionsFor } from './scanner-suppressions';
-import { shortHash, ValueIdentity } from '../cdk/value-identity';
-import { isCidr } from '../core/cidr';
+import { shortHash } from '../cdk/value-identity';
 import { Protocol } from '../core/traffic';
-import { PeeringRules } from '../plan/types';
+import { cidrName, entryMeaning, PeeringRules } from '../plan/types';
 import { PeeringResources, ResolvedPeering } from '../stage-types';
 
 /** The template metadata key that says why an entry exists ("outbound", "replies to outbound", "blanket deny"). */
@@ -18,15 +26,14 @@ export const PURPOSE_METADATA_KEY = 'cdk-vpc-peering-external:purpose';
 
 export function materializePeering(
   scope: Construct, vpcPeeringConnectionId: string, { entries, routes }: PeeringRules, resolved: ResolvedPeering,
-  dependencies: IDependable[],
+  dependencies: IDependable[], retainDenies: boolean,
 ): PeeringResources {
   const acls = new Map([...resolved.denyAcls, ...resolved.accessAcls].map(a => [a.key, a]));
   const tables = new Map(resolved.routeTables.map(t => [t.key, t]));
-  const identity = ValueIdentity.of(scope);
 
   const cfnRoutes = routes.map(route => {
     const table = tables.get(route.routeTable)!;
-    const destination = isCidr(route.cidr) ? cidrName(route.cidr) : alphanumeric(identity.name(route.cidr));
+    const destination = route.cidrName ?? cidrName(route.cidr);
     const props: ec2.CfnRouteProps = {
       routeTableId: table.routeTableId,
       ...(route.family === 'ipv4' ? { destinationCidrBlock: route.cidr } : { destinationIpv6CidrBlock: route.cidr }),
@@ -43,7 +50,7 @@ export function materializePeering(
 
   const cfnEntries = entries.map(e => {
     const acl = acls.get(e.acl)!;
-    const direction = e.egress ? 'Egress' : 'Ingress';
+    const meaning = entryMeaning(e);
     const t = e.traffic;
     const props: ec2.CfnNetworkAclEntryProps = {
       networkAclId: acl.networkAclId,
@@ -60,14 +67,26 @@ export function materializePeering(
     // Scanners flag every deny of a peer's block and allow-alls by design: say why where they read it.
     const catchAll = e.cidr === '0.0.0.0/0' || e.cidr === '::/0';
     const suppressions = suppressionsFor({ action: e.action, protocol: t.protocol, catchAll });
-    return madeOnce(scope, `Entry.${acl.name}.${direction}${e.ruleNumber}`, [props, purpose, suppressions, dependencies], id => {
+    const block: Block = { acl: e.acl, egress: e.egress, family: e.family, cidr: e.cidr };
+    const retain = retainDenies && e.action === 'deny';
+    return madeOnce(scope, `Entry.${acl.name}.${meaning}`, [props, purpose, suppressions, retain], id => {
       const resource = new ec2.CfnNetworkAclEntry(scope, id, props);
-      resource.overrideLogicalId(logicalId(`Nacl${alphanumeric(acl.name)}${direction}${e.ruleNumber}`));
+      resource.overrideLogicalId(logicalId(`Nacl${alphanumeric(acl.name)}${meaning}`));
       resource.addMetadata(PURPOSE_METADATA_KEY, purpose);
       for (const [key, value] of Object.entries(suppressions)) {
         resource.addMetadata(key, value);
       }
-      dependencies.forEach(d => resource.node.addDependency(d));
+      if (retain) {
+        // The lockdown outlives the construct (removalPolicy RETAIN), except when the operation that created it rolls back.
+        resource.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+        // A deny moved to another number is the same lockdown: its old entry goes.
+        resource.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.DELETE;
+      }
+      ENTRIES.set(resource, { block, action: e.action });
+      if (e.action === 'deny') {
+        // The allows of its block first: whichever allows the plan has made when the app is prepared.
+        resource.node.addDependency(dependableOn(() => entriesOf(scope).filter(x => x.action === 'allow' && sameBlock(x.block, block)).map(x => x.entry)));
+      }
       return resource;
     });
   });
@@ -81,6 +100,47 @@ export function materializePeering(
       ? resolved.denyAcls.filter(a => !resolved.accessAcls.some(x => x.key === a.key)).map(a => a.networkAclId)
       : [],
   };
+}
+
+/**
+ * What must exist before a peering is accepted or its subnets move onto a NACL it made: every entry the plan made for
+ * the construct (`scope`), as the app stands when it is prepared — or, with `networkAclId`, those in that NACL.
+ */
+export function lockdownOf(scope: Construct, networkAclId?: string): IDependable {
+  return dependableOn(() => entriesOf(scope).map(x => x.entry).filter(e => networkAclId === undefined || e.networkAclId === networkAclId));
+}
+
+/** The entries and the block (NACL, direction, family, CIDR) that ties allows to their deny. */
+interface Block {
+  readonly acl: string;
+  readonly egress: boolean;
+  readonly family: string;
+  readonly cidr: string;
+}
+
+const ENTRIES = new WeakMap<IConstruct, { readonly block: Block; readonly action: 'allow' | 'deny' }>();
+
+/** The entries the plan made that are children of `scope` now. */
+function entriesOf(scope: Construct): Array<{ entry: ec2.CfnNetworkAclEntry; block: Block; action: 'allow' | 'deny' }> {
+  return scope.node.children.flatMap(c => {
+    const info = ENTRIES.get(c);
+    return info ? [{ entry: c as ec2.CfnNetworkAclEntry, ...info }] : [];
+  });
+}
+
+function sameBlock(a: Block, b: Block): boolean {
+  return a.acl === b.acl && a.egress === b.egress && a.family === b.family && a.cidr === b.cidr;
+}
+
+/** A dependable whose roots are read when they are needed (when the app is prepared), not when it is made. */
+function dependableOn(roots: () => IConstruct[]): IDependable {
+  const dependable: IDependable = {};
+  Dependable.implement(dependable, {
+    get dependencyRoots() {
+      return roots();
+    },
+  });
+  return dependable;
 }
 
 /**
@@ -108,11 +168,6 @@ const MADE_FROM = new WeakMap<IConstruct, unknown[]>();
 /** The inputs of a route or entry as a string, constructs (the acceptance) by their path. */
 function signature(inputs: unknown[]): string {
   return JSON.stringify(inputs, (_, v) => (v !== null && typeof v === 'object' && 'node' in v ? `construct:${(v as IConstruct).node.path}` : v));
-}
-
-/** A CIDR block in a logical id: `10.200.0.0/16` → `10x200x0x0x16`, `2600:1f18::/56` → `2600x1f18xxx56`. */
-function cidrName(cidr: string): string {
-  return cidr.replace(/[.:/]/g, 'x');
 }
 
 function alphanumeric(s: string): string {

@@ -3,8 +3,10 @@
  * nothing. Each pushes findings (each problem once, on one peering); none changes the plan.
  */
 import { freeNumbers, Numbered } from './numbering';
+import { clashKey } from './routes';
 import {
-  AUTOMATIC_BAND, compare, describeEntry, dirName, familyName, Finding, NaclFacts, PlannedEntry, PlannerPeering, RuleBand,
+  AUTOMATIC_BAND, compare, describeEntry, dirName, entryMeaning, familyName, Finding, NaclFacts, PlannedEntry, PlannerPeering,
+  PreviousNumbers, RuleBand,
 } from './types';
 import { PeeringWarnings } from '../../warnings';
 import { cidrsOverlap, isCidr, AddressFamily } from '../core/cidr';
@@ -12,6 +14,40 @@ import { mostEntriesPerNacl } from '../core/policy';
 import { Protocol, Traffic } from '../core/traffic';
 
 const byId = (a: PlannerPeering, b: PlannerPeering) => compare(a.id, b.id);
+
+/**
+ * Peerings on one NACL whose external blocks overlap: the NACL's rules match addresses, not peerings, so one peering's
+ * deny would cut the other's allowed traffic (or its allow open the other's blocks), and during an update the order of
+ * their entries could open either. Returns an error for each such pair.
+ */
+export function checkOverlappingPeers(
+  peerings: PlannerPeering[], facts: NaclFacts, routeClashes: Set<string>,
+): { overlap: boolean; findings: Finding[] } {
+  const findings: Finding[] = [];
+  let overlap = false;
+  const sorted = [...peerings].sort(byId);
+  sorted.forEach((a, i) => sorted.slice(i + 1).forEach(b => {
+    for (const ca of a.rules.externalCidrs.filter(c => isCidr(c.cidr))) {
+      const cb = b.rules.externalCidrs.find(c => isCidr(c.cidr) && cidrsOverlap(ca.cidr, c.cidr));
+      if (cb) {
+        overlap = true;
+        if (routeClashes.has(clashKey(a.id, b.id))) {
+          return; // the same problem, reported where their routes clash
+        }
+        findings.push({
+          peering: b.id,
+          level: 'error',
+          message:
+            `${a.id} and ${b.id} both write rules for overlapping external blocks (${ca.cidr} and ${cb.cidr}) to Network ACL ` +
+            `${facts.name}: its rules match addresses, not peerings, so each one's deny would cut the other's traffic. ` +
+            'Two external VPCs that overlap cannot both be reached from one set of subnets: peer them from subnets on separate Network ACLs',
+        });
+        return;
+      }
+    }
+  }));
+  return { overlap, findings };
+}
 
 /** How a NACL with a known allow-all is named in messages. */
 function describeAllowAll(facts: NaclFacts): string {
@@ -118,29 +154,48 @@ export function checkNumbers(facts: NaclFacts, numbered: Numbered[], findings: F
   }
 }
 
-/** The AWS quota of rules per NACL, direction and address family, with every peering and held rule counted. */
-export function checkQuota(facts: NaclFacts, writers: PlannerPeering[], entriesOf: (p: PlannerPeering) => PlannedEntry[], findings: Finding[]): void {
+/**
+ * The AWS quota of rules per NACL, direction and address family, with every peering and held rule counted; and, with a
+ * rule-number record, during the update too: CloudFormation creates new entries before it deletes the old ones, so the
+ * entries the last deploy made that this one drops or renumbers still count until the cleanup.
+ */
+export function checkQuota(
+  facts: NaclFacts, writers: PlannerPeering[], entriesOf: (p: PlannerPeering) => PlannedEntry[], previous: PreviousNumbers | undefined,
+  findings: Finding[],
+): void {
   const maxRules = Math.max(...writers.map(p => p.rules.maxRules));
   const over: string[] = [];
+  const during: string[] = [];
   for (const egress of [false, true]) {
     for (const family of ['ipv4', 'ipv6'] as AddressFamily[]) {
-      const per = writers.map(p => ({ p, n: entriesOf(p).filter(e => e.acl === facts.key && e.egress === egress && e.family === family).length }))
-        .filter(x => x.n > 0);
-      if (per.length === 0) {
+      const planned = writers.flatMap(p => entriesOf(p).filter(e => e.acl === facts.key && e.egress === egress && e.family === family)
+        .map(e => ({ p, e })));
+      if (planned.length === 0) {
         continue;
       }
+      const per = writers.map(p => ({ p, n: planned.filter(x => x.p === p).length })).filter(x => x.n > 0);
       const held = facts.held.filter(h => h.egress === egress && h.families.includes(family)).length;
-      const total = per.reduce((a, x) => a + x.n, 0) + held + 1;
+      const total = planned.length + held + 1;
       if (total > maxRules) {
         over.push(
           `${total} ${familyName(family)} ${dirName(egress)} rules (${per.map(x => `${x.n} from ${x.p.id}`).join(', ')}, ` +
           `${held} already there, and the implicit deny rule)`,
         );
+        continue;
+      }
+      const now = new Set(planned.map(({ e }) => `${entryMeaning(e)} ${e.ruleNumber}`));
+      const leaving = [...previous?.numbers ?? []].filter(([meaning]) => meaning.startsWith(egress ? 'Egress' : 'Ingress') &&
+        previous!.families.get(meaning) === family && !now.has(`${meaning} ${previous!.numbers.get(meaning)}`));
+      if (total + leaving.length > maxRules) {
+        during.push(
+          `${total + leaving.length} ${familyName(family)} ${dirName(egress)} rules at once (${planned.length} of this deploy, ` +
+          `${leaving.length} of the last one that it removes or renumbers, ${held} already there, and the implicit deny rule)`,
+        );
       }
     }
   }
+  const reporter = [...writers].sort(byId)[0];
   if (over.length > 0) {
-    const reporter = [...writers].sort(byId)[0];
     findings.push({
       peering: reporter.id,
       level: 'error',
@@ -148,6 +203,16 @@ export function checkQuota(facts: NaclFacts, writers: PlannerPeering[], entriesO
         `Network ACL ${facts.name} would hold ${over.join('; ')}, over maxRulesPerNetworkAcl ${maxRules}: merge ports into ` +
         'ranges or allow fewer, use fewer CIDR blocks, raise the quota "Rules per network ACL" (at most 40) and set ' +
         'maxRulesPerNetworkAcl to it, or put the vendors\' subnets on separate Network ACLs',
+    });
+  } else if (during.length > 0) {
+    findings.push({
+      peering: reporter.id,
+      level: 'error',
+      message:
+        `Network ACL ${facts.name} would hold ${during.join('; ')} during the update, over maxRulesPerNetworkAcl ${maxRules}: ` +
+        'CloudFormation creates the new entries before it deletes the old ones. Deploy the change in two steps (first the ' +
+        'edit that removes entries, then the one that adds them), or raise the quota "Rules per network ACL" (at most 40) ' +
+        'and set maxRulesPerNetworkAcl to it',
     });
   }
 }

@@ -8,7 +8,7 @@
  * create an entry on a slot that an entry of the previous template still holds: the same slot is the same resource,
  * updated in place.
  */
-import { checkAcrossStacks, checkAt100, checkNumbers, checkQuota, checkShadowing } from './checks';
+import { checkAcrossStacks, checkAt100, checkNumbers, checkOverlappingPeers, checkQuota, checkShadowing } from './checks';
 import { allocate, demandOf } from './numbering';
 import { planRoutes } from './routes';
 import { Finding, NaclFacts, Plan, PlannedEntry, PlannerPeering, PlanRequest } from './types';
@@ -19,6 +19,10 @@ export function planPeerings(request: PlanRequest): Plan {
   const findings: Finding[] = [];
   const entries = new Map<PlannerPeering, PlannedEntry[]>(peerings.map(p => [p, []]));
   const entriesOf = (p: PlannerPeering) => entries.get(p)!;
+
+  // Routes first: two peerings of one destination in one route table are that problem, reported once.
+  const routeFindings: Finding[] = [];
+  const { routes, clashes } = planRoutes(peerings, request.heldRoutes ?? [], request.routeTableNames ?? new Map(), routeFindings);
 
   // Who writes to which NACL.
   const writers = new Map<string, Array<{ peering: PlannerPeering; withAllows: boolean }>>();
@@ -36,18 +40,24 @@ export function planPeerings(request: PlanRequest): Plan {
       findings.push(crossStack);
       continue;
     }
+    const overlapping = checkOverlappingPeers(onAcl, facts, clashes);
+    if (overlapping.overlap) {
+      findings.push(...overlapping.findings);
+      continue;
+    }
+    const previous = request.previous?.get(acl);
     const numbered = [false, true].flatMap(egress =>
-      allocate(ws.map(w => demandOf(w.peering, w.withAllows, egress)), facts, egress, findings));
+      allocate(ws.map(w => demandOf(w.peering, w.withAllows, egress)), facts, egress, previous, findings));
     for (const n of numbered) {
       entriesOf(n.peering).push({ ...n.entry, acl });
     }
     checkNumbers(facts, numbered, findings);
-    checkQuota(facts, onAcl, entriesOf, findings);
+    checkQuota(facts, onAcl, entriesOf, previous, findings);
     checkShadowing(facts, onAcl, entriesOf, findings);
     checkAt100(facts, onAcl, entriesOf, findings);
   }
 
-  const routes = planRoutes(peerings, request.heldRoutes ?? [], request.routeTableNames ?? new Map(), findings);
+  findings.push(...routeFindings);
   for (const peering of peerings) {
     // Each peering's entries in a stable order: its NACLs as it lists them, ingress first, by rule number; then the
     // allow-all of the NACL it made, after the peering rules.

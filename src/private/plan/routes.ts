@@ -6,7 +6,8 @@ import { compare, Finding, HeldRoute, PlannedRoute, PlannerPeering, sortCidrs } 
 
 export function planRoutes(
   peerings: PlannerPeering[], heldRoutes: HeldRoute[], routeTableNames: Map<string, string>, findings: Finding[],
-): Map<string, PlannedRoute[]> {
+): { readonly routes: Map<string, PlannedRoute[]>; readonly clashes: Set<string> } {
+  const clashes = new Set<string>();
   const holders = new Map<string, string>();
   const key = (routeTable: string, c: { cidr: string; sortKey?: string }) => JSON.stringify([routeTable, c.sortKey ?? c.cidr]);
   for (const h of heldRoutes) {
@@ -19,6 +20,7 @@ export function planRoutes(
         const k = key(routeTable, c);
         const holder = holders.get(k);
         if (holder) {
+          clashes.add(clashKey(peering.id, holder));
           findings.push({
             peering: peering.id,
             level: 'error',
@@ -30,9 +32,14 @@ export function planRoutes(
           continue;
         }
         holders.set(k, peering.id);
-        routes.get(peering.id)!.push({ routeTable, cidr: c.cidr, family: c.family });
+        routes.get(peering.id)!.push({ routeTable, cidr: c.cidr, family: c.family, cidrName: c.name });
       }
     }
   }
-  return routes;
+  return { routes, clashes };
+}
+
+/** The key of a pair of peerings (or a peering and a route of the app), in either order. */
+export function clashKey(a: string, b: string): string {
+  return JSON.stringify([a, b].sort());
 }

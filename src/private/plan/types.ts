@@ -3,9 +3,9 @@
  * NACL already holds) and what it decides (entries, routes, findings). Pure, no CDK: NACLs and route tables are keys,
  * strings that are equal exactly when they name the same NACL or table; a peering is named by its construct path.
  */
-import { AddressFamily } from '../core/cidr';
+import { AddressFamily, isCidr, sortableCidr } from '../core/cidr';
 import { PeeringPolicy } from '../core/policy';
-import { describeTraffic, Traffic } from '../core/traffic';
+import { describeTraffic, Protocol, protocolName, Traffic } from '../core/traffic';
 
 /** One external CIDR block. `cidr` may be an unresolved token (then it was not validated). */
 export interface ExternalCidr {
@@ -17,6 +17,12 @@ export interface ExternalCidr {
    * @default - the cidr
    */
   readonly sortKey?: string;
+  /**
+   * How logical ids and rule-number records name the block: `10x200x0x0x16` for `10.200.0.0/16`, a token's readable
+   * name (a parameter's logical id), never a token's string.
+   * @default - `cidrName(cidr)`
+   */
+  readonly name?: string;
 }
 
 /** A band of rule numbers, inclusive at both ends. */
@@ -67,6 +73,8 @@ export interface PlannedEntry {
   readonly traffic: Traffic;
   readonly cidr: string;
   readonly family: AddressFamily;
+  /** The block's name (`ExternalCidr.name`). @default - `cidrName(cidr)` */
+  readonly cidrName?: string;
 }
 
 /** One planned route. */
@@ -74,6 +82,8 @@ export interface PlannedRoute {
   readonly routeTable: string;
   readonly cidr: string;
   readonly family: AddressFamily;
+  /** The block's name (`ExternalCidr.name`). @default - `cidrName(cidr)` */
+  readonly cidrName?: string;
 }
 
 /** A rule a NACL holds that no peering of the plan creates. */
@@ -139,10 +149,23 @@ export interface PeeringRules {
   readonly routes: PlannedRoute[];
 }
 
+/**
+ * What the last plan gave the entries of one NACL (the rule-number record): each meaning's number (`entryMeaning`,
+ * which says the direction), its address family, and the numbers of entries that plan dropped, which stay reserved.
+ */
+export interface PreviousNumbers {
+  readonly numbers: ReadonlyMap<string, number>;
+  readonly families: ReadonlyMap<string, AddressFamily>;
+  /** The meanings the last plans dropped and their numbers, the longest-retired first. */
+  readonly retired: ReadonlyArray<{ readonly meaning: string; readonly ruleNumber: number }>;
+}
+
 /** What the planner is given: every peering of the app and what the app says about their NACLs and route tables. */
 export interface PlanRequest {
   readonly peerings: PlannerPeering[];
   readonly nacls: Map<string, NaclFacts>;
+  /** By NACL key, what the last plan numbered. @default - no record: everything is numbered afresh */
+  readonly previous?: Map<string, PreviousNumbers>;
   readonly heldRoutes?: HeldRoute[];
   /** Readable names of the route tables, for messages. */
   readonly routeTableNames?: Map<string, string>;
@@ -155,24 +178,69 @@ export interface Plan {
   readonly findings: Finding[];
 }
 
+/**
+ * What an entry means, as one name for logical ids and rule-number records: its direction, action, traffic and
+ * block (`EgressAllowTcp443To10x200x0x0x16`, `IngressDenyAllFrom10x200x0x0x16`). Unique in a NACL: entries of one
+ * NACL with the same meaning would be one rule. Never its rule number, so that a number can change without the entry
+ * becoming another one, and never a list position or a construct path.
+ */
+export function entryMeaning(e: PlannedEntry): string {
+  const block = e.cidrName ?? cidrName(e.cidr);
+  return `${e.egress ? 'Egress' : 'Ingress'}${e.action === 'allow' ? 'Allow' : 'Deny'}${trafficName(e.traffic)}${e.egress ? 'To' : 'From'}${block}`;
+}
+
+/** A CIDR block in a name: `10.200.0.0/16` → `10x200x0x0x16`, `2600:1f18::/56` → `2600x1f18xxx56`. */
+export function cidrName(cidr: string): string {
+  return cidr.replace(/[.:/]/g, 'x').replace(/[^A-Za-z0-9]/g, '');
+}
+
+/** Traffic in a name: `All`, `Tcp443`, `Tcp1024to65535`, `Icmp3x4`, `IcmpAll`, `Icmpv6Type128`, or its `name` when it has tokens. */
+export function trafficName(t: Traffic): string {
+  const protocol = protocolName(t.protocol);
+  const cap = protocol.charAt(0).toUpperCase() + protocol.slice(1);
+  if (t.name !== undefined) {
+    return `${cap}${t.name}`;
+  }
+  if (t.protocol === Protocol.ALL) {
+    return 'All';
+  }
+  if (t.portRange) {
+    const { from, to } = t.portRange;
+    return from === to ? `${cap}${from}` : `${cap}${from}to${to}`;
+  }
+  if (t.icmp) {
+    const { type, code } = t.icmp;
+    return type === -1 ? `${cap}All` : code === -1 ? `${cap}Type${type}` : `${cap}${type}x${code}`;
+  }
+  return cap;
+}
+
 /** A one-line description of an entry, for tables and messages. */
 export function describeEntry(e: PlannedEntry): string {
   const dir = e.egress ? 'egress to' : 'ingress from';
   return `#${e.ruleNumber} ${e.action} ${describeTraffic(e.traffic)} ${dir} ${e.cidr}`;
 }
 
-/** The blocks, each once (by key), IPv4 before IPv6, each family by key. */
+/** The blocks, each once (by key), IPv4 before IPv6, each family by address (blocks given as tokens last, by key). */
 export function sortCidrs(cidrs: ExternalCidr[]): ExternalCidr[] {
   const familyOrder = (f: AddressFamily) => (f === 'ipv4' ? 0 : 1);
   const key = (c: ExternalCidr) => c.sortKey ?? c.cidr;
   const unique = [...new Map(cidrs.map(c => [key(c), c])).values()];
-  return unique.sort((a, b) => familyOrder(a.family) - familyOrder(b.family) || compare(key(a), key(b)));
+  return unique.sort((a, b) => familyOrder(a.family) - familyOrder(b.family) || compare(addressOrder(a), addressOrder(b)));
 }
 
-/** The key that orders peerings in the automatic band: their lowest external block (IPv4 first), then the connection. */
+/** How a block sorts: by address for a literal block, after every literal one (by its key) for a token. */
+function addressOrder(c: ExternalCidr): string {
+  return isCidr(c.cidr) ? sortableCidr(c.cidr) : `~${c.sortKey ?? c.cidr}`;
+}
+
+/**
+ * The key that orders peerings in the automatic band: their lowest external block by address (IPv4 first), then the
+ * connection.
+ */
 export function orderKeyOf(cidrs: ExternalCidr[], peeringConnectionId: string): string {
   const first = sortCidrs(cidrs)[0];
-  return JSON.stringify([first ? (first.family === 'ipv4' ? 0 : 1) : 2, first ? (first.sortKey ?? first.cidr) : '', peeringConnectionId]);
+  return JSON.stringify([first ? (first.family === 'ipv4' ? 0 : 1) : 2, first ? addressOrder(first) : '', peeringConnectionId]);
 }
 
 export function compare(a: string, b: string): number {

@@ -2,7 +2,7 @@
  * Validation and normalisation of the props, one function per concern. Every message names the prop, shows the value
  * and says the fix. Unresolved tokens are accepted as they are.
  */
-import { Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { validatePeeringConnectionId } from './ids';
@@ -11,12 +11,12 @@ import { EphemeralPorts } from '../../ephemeral-ports';
 import { SecurityGroupCheck } from '../../security-group-check';
 import { VpcPeeringExternalProps } from '../../vpc-peering-external-props';
 import { PeeringWarnings } from '../../warnings';
-import { ValueIdentity } from '../cdk/value-identity';
+import { shortHash, ValueIdentity } from '../cdk/value-identity';
 import { AddressFamily, cidrsOverlap, validateCidr } from '../core/cidr';
 import { broaderThanAsked, broaderThanAskedMessage } from '../core/effective-policy';
 import { entriesPerNacl, PeeringPolicy, policyOf } from '../core/policy';
 import { describeTraffic, PortRange, Protocol, protocolName, Traffic } from '../core/traffic';
-import { AUTOMATIC_BAND, dirName, ExternalCidr, orderKeyOf, RuleBand } from '../plan/types';
+import { AUTOMATIC_BAND, cidrName, dirName, ExternalCidr, orderKeyOf, RuleBand } from '../plan/types';
 import { PeeringIntent } from '../stage-types';
 
 /** The quota of rules per NACL, direction and address family that AWS sets by default. */
@@ -25,13 +25,17 @@ export const DEFAULT_QUOTA = 20;
 /** The highest quota of rules per NACL and direction that AWS grants. */
 export const MAX_QUOTA = 40;
 
+/** What a token stands for, stably: its key (equal for equal values) and a readable name for ids. */
+export interface TokenNames {
+  readonly keyOf: (token: string) => string;
+  readonly nameOf: (token: string) => string;
+}
+
 /**
  * Validates both lists of external CIDR blocks and returns them as one list, literal blocks in their canonical form.
- * `keyOf` gives a token its stable key (what it resolves to), by which the plan orders blocks.
+ * A token gets its stable key (what it resolves to), by which the plan orders blocks, and a readable name.
  */
-export function validateExternalCidrs(
-  ipv4: string[] | undefined, ipv6: string[] | undefined, keyOf: (token: string) => string,
-): ExternalCidr[] {
+export function validateExternalCidrs(ipv4: string[] | undefined, ipv6: string[] | undefined, tokens: TokenNames): ExternalCidr[] {
   if (Token.isUnresolved(ipv4) || Token.isUnresolved(ipv6)) {
     throw new Error(
       'externalCidrBlocks and externalIpv6CidrBlocks must be lists of strings, not a list token: one route and set of ' +
@@ -51,7 +55,7 @@ export function validateExternalCidrs(
   const all = given.map(c => {
     const token = Token.isUnresolved(c.cidr);
     const cidr = token ? c.cidr : validateCidr(c.cidr, c.family, c.where);
-    return { ...c, cidr, token, sortKey: token ? keyOf(c.cidr) : cidr };
+    return { ...c, cidr, token, sortKey: token ? tokens.keyOf(c.cidr) : cidr, name: token ? tokens.nameOf(c.cidr) : cidrName(cidr) };
   });
   const concrete = all.filter(c => !c.token);
   concrete.forEach((a, i) => concrete.slice(0, i).forEach(b => {
@@ -65,18 +69,22 @@ export function validateExternalCidrs(
       );
     }
   }));
-  const tokens = all.filter(c => c.token);
-  tokens.forEach((a, i) => tokens.slice(0, i).forEach(b => {
+  const unresolved = all.filter(c => c.token);
+  unresolved.forEach((a, i) => unresolved.slice(0, i).forEach(b => {
     if (a.sortKey === b.sortKey) {
       throw new Error(`${a.where} is listed twice (also ${b.where}): list each CIDR block once`);
     }
   }));
-  return all.map(({ cidr, family, sortKey }) => ({ cidr, family, sortKey }));
+  return all.map(({ cidr, family, sortKey, name }) => ({ cidr, family, sortKey, name }));
 }
 
-/** Normalises a list of `AclTraffic` to the plan's traffic model, validating ports and ICMP types. */
+/**
+ * Normalises a list of `AclTraffic` to the plan's traffic model, validating ports and ICMP types. `nameOf` names the
+ * values of traffic with tokens (`Traffic.name`).
+ */
 export function normalizeTraffic(
   list: ec2.AclTraffic[] | undefined, prop: 'allowOutbound' | 'allowInbound', families: Set<AddressFamily>,
+  nameOf: (values: object) => string,
 ): Traffic[] {
   return (list ?? []).map((traffic, i) => {
     const where = `${prop}[${i}]`;
@@ -89,7 +97,7 @@ export function normalizeTraffic(
         throw new Error(`${where} (${protocolName(protocol)}) has no port range: use ec2.AclTraffic.${protocolName(protocol)}Port(443) or ${protocolName(protocol)}PortRange(from, to)`);
       }
       const portRange = validatePortRange(range, where);
-      return { protocol, portRange, reasons, unresolved: hasTokens(portRange) || undefined };
+      return { protocol, portRange, reasons, ...tokenFields(portRange, nameOf) };
     }
     if (protocol === Protocol.ICMP || protocol === Protocol.ICMPV6) {
       const family: AddressFamily = protocol === Protocol.ICMP ? 'ipv4' : 'ipv6';
@@ -117,7 +125,7 @@ export function normalizeTraffic(
       if (icmp.type === -1 && icmp.code !== -1 && !Token.isUnresolved(icmp.code)) {
         throw new Error(`${where} ICMP code ${icmp.code} is given without a type: give the type too, or -1 for both`);
       }
-      return { protocol, icmp, reasons, unresolved: hasTokens(icmp) || undefined };
+      return { protocol, icmp, reasons, ...tokenFields(icmp, nameOf) };
     }
     if (protocol === Protocol.ALL) {
       return { protocol, reasons };
@@ -192,6 +200,11 @@ export function validateBandHolds(policy: PeeringPolicy, cidrs: ExternalCidr[], 
   }
 }
 
+/** `unresolved` and `name` for traffic whose values hold tokens; nothing for literal traffic. */
+function tokenFields(values: object, nameOf: (values: object) => string): Pick<Traffic, 'unresolved' | 'name'> {
+  return hasTokens(values) ? { unresolved: true, name: nameOf(values) } : {};
+}
+
 function hasTokens(values: object): boolean {
   return Object.values(values).some(v => Token.isUnresolved(v));
 }
@@ -200,12 +213,16 @@ function hasTokens(values: object): boolean {
 export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct): PeeringIntent {
   validatePeeringConnectionId(props.vpcPeeringConnectionId);
   const identity = ValueIdentity.of(scope);
-  const externalCidrs = validateExternalCidrs(props.externalCidrBlocks, props.externalIpv6CidrBlocks, t => identity.identity(t));
+  const externalCidrs = validateExternalCidrs(props.externalCidrBlocks, props.externalIpv6CidrBlocks, {
+    keyOf: t => identity.identity(t),
+    nameOf: t => cidrName(identity.name(t)),
+  });
+  const nameOf = (values: object) => `H${shortHash(JSON.stringify(identity.resolve(values)))}`;
   const families = new Set(externalCidrs.map(c => c.family));
   // Presets come after the props' own traffic, so that messages about allowOutbound[i] name the user's entries.
   const presetTraffic = trafficOfPresets(props.presets);
-  const allowOutbound = normalizeTraffic([...props.allowOutbound ?? [], ...presetTraffic.outbound], 'allowOutbound', families);
-  const allowInbound = normalizeTraffic([...props.allowInbound ?? [], ...presetTraffic.inbound], 'allowInbound', families);
+  const allowOutbound = normalizeTraffic([...props.allowOutbound ?? [], ...presetTraffic.outbound], 'allowOutbound', families, nameOf);
+  const allowInbound = normalizeTraffic([...props.allowInbound ?? [], ...presetTraffic.inbound], 'allowInbound', families, nameOf);
   validateSomeTraffic(allowOutbound, allowInbound);
   const ephemeralPortRange = validatePortRange(props.ephemeralPortRange ?? EphemeralPorts.ALL_CLIENTS, 'ephemeralPortRange');
   const explicitBand = props.firstRuleNumber !== undefined || props.lastRuleNumber !== undefined;
@@ -235,7 +252,8 @@ export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct)
     allowOutbound,
     allowInbound,
     ephemeralPortRange,
-    ephemeralUnresolved: Token.isUnresolved(ephemeralPortRange.from) || Token.isUnresolved(ephemeralPortRange.to) || undefined,
+    ephemeralUnresolved: tokenFields(ephemeralPortRange, nameOf).unresolved,
+    ephemeralName: tokenFields(ephemeralPortRange, nameOf).name,
     allowPathMtuDiscovery: props.allowPathMtuDiscovery ?? true,
   }, props.blanketDeny ?? true);
   if (explicitBand) {
@@ -258,6 +276,7 @@ export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct)
     denyOtherNetworkAcls: props.denyOtherNetworkAcls ?? false,
     existingNetworkAclRules: props.existingNetworkAclRules ?? [],
     securityGroupCheck: props.securityGroupCheck ?? SecurityGroupCheck.WARN,
+    retainDenies: props.removalPolicy === RemovalPolicy.RETAIN || props.removalPolicy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
   };
 }
 

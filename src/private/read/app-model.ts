@@ -9,7 +9,7 @@ import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { naclKey } from '../cdk/nacl-refs';
-import { ValueIdentity } from '../cdk/value-identity';
+import { stackNameOf, ValueIdentity } from '../cdk/value-identity';
 import { canonicalCidr, isCidr } from '../core/cidr';
 import { HeldRoute, PlannedEntry } from '../plan/types';
 import { AppModel } from '../stage-types';
@@ -60,10 +60,12 @@ export function readApp(root: IConstruct, created: WeakSet<IConstruct>): AppMode
     securityGroups: [],
     securityGroupIngresses: [],
     pendingLookup: false,
+    stackNames: new Set(),
     fingerprint: '',
   };
-  model.fingerprint = walk(root, created, (c, read) => read(c, model, created), () => {
-    model.pendingLookup = true;
+  model.fingerprint = walk(root, created, (c, read) => read(c, model, created), stack => {
+    model.stackNames.add(stackNameOf(stack));
+    model.pendingLookup ||= missingContext(stack);
   });
   return model;
 }
@@ -80,7 +82,7 @@ export function appFingerprint(root: IConstruct, created: WeakSet<IConstruct>): 
 /** Visits every resource of a kind that is read and every stack; returns the fingerprint. */
 function walk(
   root: IConstruct, created: WeakSet<IConstruct>,
-  onResource: (c: CfnResource, read: typeof READERS[string]) => void, onPendingLookup: () => void,
+  onResource: (c: CfnResource, read: typeof READERS[string]) => void, onStack: (stack: Stack) => void,
 ): string {
   const paths: string[] = [];
   let pending = false;
@@ -91,9 +93,9 @@ function walk(
         paths.push(c.node.path);
         onResource(c, read);
       }
-    } else if (Stack.isStack(c) && missingContext(c)) {
-      pending = true;
-      onPendingLookup();
+    } else if (Stack.isStack(c)) {
+      pending ||= missingContext(c);
+      onStack(c);
     }
   }
   return JSON.stringify([pending, paths]);
