@@ -27,7 +27,7 @@ import { planPeerings } from './plan/plan';
 import { describeEntry, entryMeaning, Plan, PeeringRules, PlannedEntry, PlannerPeering, PreviousNumbers } from './plan/types';
 import { appFingerprint, readApp } from './read/app-model';
 import {
-  DEFAULT_RECORD_FILE, mergePrevious, nextRecord, previousNumbers, readRecord, RECORD_CONTEXT_KEY, RecordedEntry, RecordSource,
+  mergePrevious, nextRecord, previousNumbers, readRecord, RECORD_CONTEXT_KEY, RecordedEntry, RecordSource,
   RuleNumberRecord, sameRecord, TEMPLATE_METADATA_KEY, writeRecord,
 } from './record/rule-number-record';
 import { naclFacts } from './resolve/nacl-facts';
@@ -300,9 +300,9 @@ function unrecorded(source: RecordSource, entries: RecordedEntry[]): string[] {
   const list = missing.slice(0, 3).map(e => `${e.meaning} #${e.ruleNumber} in ${e.naclName}`).join('; ') +
     (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
   return [
-    `the rule-number record ${DEFAULT_RECORD_FILE} does not hold the numbers of ${list}: it is not written in CI, so ` +
+    `the rule-number record ${source.path} does not hold the numbers of ${list}: it is not written in CI, so ` +
     'the next synth could number them differently than this deploy. Run cdk synth where the change is made and commit ' +
-    `${DEFAULT_RECORD_FILE} with it (context ${RECORD_CONTEXT_KEY} names another file, or false to keep no record)`,
+    `${source.path} with it (context ${RECORD_CONTEXT_KEY} names another file, or false to keep no record)`,
   ];
 }
 

@@ -49,9 +49,11 @@ export interface RuleNumberRecord {
 /** Where the record of an app comes from, and whether synth may write it back. */
 export interface RecordSource {
   readonly record?: RuleNumberRecord;
-  /** The file to write the record to (under the CDK CLI, outside CI); undefined when the record comes from context or is off. */
+  /** The record file, as given (relative to the working directory); undefined when the record comes from context or is off. */
+  readonly path?: string;
+  /** The file to write the record to (under the CDK CLI, outside CI). */
   readonly file?: string;
-  /** Writing is not allowed here (CI): a changed record is an error. */
+  /** Writing is not allowed here (CI, under the CDK CLI): a plan that needs numbers the file does not hold is an error. */
   readonly frozen: boolean;
 }
 
@@ -66,15 +68,17 @@ export function readRecord(root: IConstruct): RecordSource {
   if (value !== undefined && typeof value === 'object' && value !== null) {
     return { record: parseRecord(value, `context ${RECORD_CONTEXT_KEY}`), frozen: false };
   }
-  const file = path.resolve(typeof value === 'string' ? value : DEFAULT_RECORD_FILE);
-  const record = fs.existsSync(file) ? parseRecord(JSON.parse(fs.readFileSync(file, 'utf-8')), file) : undefined;
-  return { record, file: underCli && !frozen ? file : undefined, frozen: frozen };
+  const given = typeof value === 'string' ? value : DEFAULT_RECORD_FILE;
+  const file = path.resolve(given);
+  const record = fs.existsSync(file) ? parseRecord(JSON.parse(fs.readFileSync(file, 'utf-8')), given) : undefined;
+  return { record, path: given, file: underCli && !frozen ? file : undefined, frozen };
 }
 
 /** Writes the record to its file, when it changed (the file is left as it is otherwise). */
 export function writeRecord(file: string, record: RuleNumberRecord): void {
   const text = `${JSON.stringify({ '//': FILE_NOTE, ...record }, undefined, 2)}\n`;
   if (!fs.existsSync(file) || fs.readFileSync(file, 'utf-8') !== text) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
   }
 }
