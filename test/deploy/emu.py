@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.request
 import uuid
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import boto3
 from botocore.config import Config
@@ -121,3 +122,60 @@ def peering(owner_vpc: str, owner_account: str, peer_vpc: str, peer_account: str
     status = ours.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx])["VpcPeeringConnections"][0]
     assert status["Status"]["Code"] == "active", status
     return pcx
+
+
+# --- the emulator's controls: moto_ext's /moto-ext/ endpoint (seed, faults, the trail of EC2 snapshots) ---------------
+
+def _control(method: str, path: str, body: Any = None) -> Any:
+    request = urllib.request.Request(
+        endpoint() + path, method=method, headers={"Content-Type": "application/json"},
+        data=None if body is None else json.dumps(body).encode(),
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+
+
+def set_seed(seed: int | None) -> None:
+    """The order of every later stack operation: `None` is the deterministic (template) order; a number seeds a random
+    order the dependencies allow, the same for the same seed and change."""
+    _control("POST", "/moto-ext/config", {"seed": seed})
+
+
+def record_trail(on: bool = True) -> None:
+    """Whether stack operations record a snapshot of their VPCs' NACLs, routes and peerings after each EC2 call."""
+    _control("POST", "/moto-ext/config", {"recordTrail": on})
+
+
+def inject_fault(logical_id: str, action: str, stack_name: str | None = None, message: str | None = None) -> None:
+    """The next operation (on `stack_name`, or on any stack) fails `action` ("create", "update" or "delete") of that
+    resource, once, before any call to EC2: a later resource failing, at a chosen point."""
+    fault: dict[str, Any] = {"logicalId": logical_id, "action": action}
+    if stack_name:
+        fault["stackName"] = stack_name
+    if message:
+        fault["message"] = message
+    _control("POST", "/moto-ext/faults", {"faults": [fault]})
+
+
+def clear_faults() -> None:
+    _control("DELETE", "/moto-ext/faults")
+
+
+def trail(stack_name: str | None = None) -> list[dict[str, Any]]:
+    """The recorded snapshots, oldest first (those of one stack's operations with `stack_name`)."""
+    query = f"?stackName={quote(stack_name)}" if stack_name else ""
+    return _control("GET", "/moto-ext/trail" + query)["snapshots"]
+
+
+def clear_trail() -> None:
+    _control("DELETE", "/moto-ext/trail")
+
+
+def operations(snapshots: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """A trail cut into its operations (each from its `begin` snapshot to its `end`)."""
+    out: list[list[dict[str, Any]]] = []
+    for s in snapshots:
+        if s["phase"] == "begin":
+            out.append([])
+        out[-1].append(s)
+    return out
