@@ -1279,9 +1279,14 @@ def _resource_map_delete(self: Any) -> None:
     present = [lid for lid, body in self._resource_json_map.items()
                if body.get("DeletionPolicy") != "Retain"
                and self._parsed_resources.get(lid) is not None and not isinstance(self._parsed_resources[lid], str)]
+    deps = dependencies(self._resource_json_map)
+    kept: set[str] = set()  # failed, or still needed by something that failed: they stay in the stack
     for lid in op.order(present, self._resource_json_map, reverse=True):
         body = self._resource_json_map[lid]
         resource = self._parsed_resources[lid]
+        if any(lid in deps[k] for k in kept):
+            kept.add(lid)
+            continue
         try:
             with op.acting("delete", lid, "delete"):
                 self._delete_resource(resource, body)
@@ -1289,6 +1294,7 @@ def _resource_map_delete(self: Any) -> None:
             op.event(lid, _type_of(body), "DELETE_COMPLETE", None, _physical_id(resource))
         except Exception as e:  # noqa: BLE001
             if _counts(resource, e):
+                kept.add(lid)
                 failures.append(f"{lid}: {_error_text(e)}")
                 op.event(lid, _type_of(body), "DELETE_FAILED", _error_text(e), _physical_id(resource))
             else:
