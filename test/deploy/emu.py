@@ -1,9 +1,15 @@
 """Helpers for tests against the moto server: clients (per account), stack operations, EC2 state read back."""
 from __future__ import annotations
 
+import io
+import ipaddress
 import json
 import os
+import subprocess
+import tempfile
 import urllib.request
+import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 import uuid
 from typing import Any
 from urllib.parse import quote, urlparse
@@ -179,3 +185,114 @@ def operations(snapshots: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
             out.append([])
         out[-1].append(s)
     return out
+
+
+# --- the trail evaluated: test/deploy/evaluate-snapshots.ts -----------------------------------------------------------
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+EVALUATOR = os.path.join(ROOT, "test", "deploy", "evaluate-snapshots.ts")
+
+
+def evaluator_script() -> str | None:
+    """The snapshot evaluator: `EVALUATE_SNAPSHOTS` (a path to another checkout's evaluate-snapshots.ts), else this
+    checkout's; None when there is none."""
+    script = os.environ.get("EVALUATE_SNAPSHOTS") or EVALUATOR
+    return script if os.path.isfile(script) else None
+
+
+def _blocks(info: dict[str, Any]) -> list[str]:
+    return [c["CidrBlock"] for c in info.get("CidrBlockSet", [])] + \
+        [c["Ipv6CidrBlock"] for c in info.get("Ipv6CidrBlockSet", [])]
+
+
+def evaluator_input(snapshots: list[dict[str, Any]]) -> dict[str, Any]:
+    """A trail (one operation's snapshots) in the evaluator's shape: each snapshot's NACLs as DescribeNetworkAcls
+    returns them, the blocks of the remote side of every peering connection that is active then, and of those that
+    exist but are not active (their packets are not delivered)."""
+    out = []
+    for s in snapshots:
+        ours = {a["VpcId"] for a in s["networkAcls"]}
+        active: set[str] = set()
+        inactive: set[str] = set()
+        for pcx in s["vpcPeeringConnections"]:
+            for mine, theirs in (("AccepterVpcInfo", "RequesterVpcInfo"), ("RequesterVpcInfo", "AccepterVpcInfo")):
+                if pcx[mine]["VpcId"] in ours:
+                    (active if pcx["Status"]["Code"] == "active" else inactive).update(_blocks(pcx[theirs]))
+        out.append({
+            "Label": s["step"], "NetworkAcls": s["networkAcls"],
+            "ActivePeeringCidrBlocks": sorted(active), "PeeringCidrBlocks": sorted(inactive - active),
+        })
+    return {"snapshots": out}
+
+
+def evaluate(snapshots: list[dict[str, Any]]) -> dict[str, Any]:
+    """Runs the evaluator on one trail: `{"views", "packetsChecked", "violations": [{"kind": "more-open" | "outage",
+    "view", "packet": {"direction", "protocol", "port"?, "icmpType"?, "icmpCode"?, "remote"}, "before", "during",
+    "after", "snapshots", "message"}]}`."""
+    script = evaluator_script()
+    if script is None:
+        raise FileNotFoundError(f"no snapshot evaluator at {EVALUATOR} (or EVALUATE_SNAPSHOTS)")
+    checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(script))))
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(evaluator_input(snapshots), f)
+    try:
+        env = dict(os.environ, TS_NODE_TRANSPILE_ONLY="true")
+        proc = subprocess.run(
+            ["npx", "ts-node", "--project", os.path.join(checkout, "test", "tsconfig.json"), script, f.name],
+            cwd=checkout, env=env, capture_output=True, text=True, timeout=300,
+        )
+    finally:
+        os.unlink(f.name)
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError:
+        raise RuntimeError(f"evaluate-snapshots.ts failed ({proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}")
+    if proc.returncode != 0 or "error" in report:
+        raise RuntimeError(f"evaluate-snapshots.ts: {report.get('error', report)}")
+    return report
+
+
+_EVALUATIONS = ThreadPoolExecutor(max_workers=2)
+
+
+def evaluate_later(snapshots: list[dict[str, Any]]) -> "Future[dict[str, Any]]":
+    """`evaluate` in the background (a node process), while the test deploys the next step."""
+    return _EVALUATIONS.submit(evaluate, snapshots)
+
+
+def covers(packet: dict[str, Any], direction: str, protocol: int | None, remote_cidr: str,
+           port: int | None = None) -> bool:
+    """Whether a violation's packet (a representative of a class of packets: ports `port`..`lastPort`) stands for
+    `direction` `protocol` (None: any; a protocol no rule names is represented by another such one) `port` to or from
+    an address of `remote_cidr`."""
+    if packet["direction"] != direction or protocol is not None and packet["protocol"] != protocol:
+        return False
+    if ipaddress.ip_address(packet["remote"]) not in ipaddress.ip_network(remote_cidr):
+        return False
+    return port is None or packet.get("port", -1) <= port <= packet.get("lastPort", packet.get("port", -1))
+
+
+def find_violations(report: dict[str, Any], kind: str, direction: str, protocol: int | None, remote_cidr: str,
+                    port: int | None = None, view_kind: str | None = None) -> list[dict[str, Any]]:
+    return [v for v in report["violations"]
+            if v["kind"] == kind and (view_kind is None or v["view"]["kind"] == view_kind)
+            and covers(v["packet"], direction, protocol, remote_cidr, port)]
+
+
+# --- assets ------------------------------------------------------------------------------------------------------------
+
+def publish_asset_directory(directory: str, account: str) -> str:
+    """What `cdk deploy` does for a zip file asset `asset.<hash>/`: zipped into the bootstrap bucket as `<hash>.zip`."""
+    s3 = client("s3", account)
+    bucket = f"cdk-hnb659fds-assets-{account}-{REGION}"
+    key = os.path.basename(directory.rstrip("/")).removeprefix("asset.") + ".zip"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for folder, _, files in os.walk(directory):
+            for name in sorted(files):
+                full = os.path.join(folder, name)
+                z.write(full, os.path.relpath(full, directory))
+    if bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+        s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key=key, Body=buf.getvalue())
+    return key
