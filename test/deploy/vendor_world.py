@@ -84,29 +84,36 @@ class VendorWorld:
             "Status"]["Code"]
 
     # --- for synth.ts and the fixtures ---------------------------------------------------------------------------------
-    def imported(self) -> dict[str, Any]:
-        """The `imported` field of a synth.ts "vendors" variant."""
+    @staticmethod
+    def placeholder_imported() -> dict[str, Any]:
+        """The `imported` field of a synth.ts "vendors" variant, with the placeholder ids (`with_ids` replaces them)."""
         return {
-            "vpcId": self.vpc, "vpcCidrBlock": OUR_CIDR, "availabilityZones": ["us-east-1a", "us-east-1b"],
-            "privateSubnetIds": self.private_subnets, "privateSubnetRouteTableIds": [self.private_rtb] * 2,
-            "privateNetworkAclId": self.private_acl, "otherNetworkAclIds": [self.public_acl],
+            "vpcId": PLACEHOLDERS["vpc"], "vpcCidrBlock": OUR_CIDR, "availabilityZones": ["us-east-1a", "us-east-1b"],
+            "privateSubnetIds": [PLACEHOLDERS["subnet1"], PLACEHOLDERS["subnet2"]],
+            "privateSubnetRouteTableIds": [PLACEHOLDERS["rtb"]] * 2,
+            "privateNetworkAclId": PLACEHOLDERS["private_acl"], "otherNetworkAclIds": [PLACEHOLDERS["public_acl"]],
             "vpcPeeringConnectionId": "unused", "externalCidrBlocks": [],
         }
 
-    def fixture(self, path: str, pcx_placeholders: dict[str, str]) -> dict[str, Any]:
-        """A fixture template with its placeholder ids replaced by this world's (`pcx_placeholders`: placeholder pcx id
-        → vendor). Logical ids keep the placeholders (they drop the dashes), so the fixtures of one sequence agree."""
+    def with_ids(self, template: dict[str, Any], pcx_placeholders: dict[str, str]) -> dict[str, Any]:
+        """A template synthesized with the placeholder ids, with this world's (`pcx_placeholders`: placeholder pcx id →
+        vendor; vendors without a request yet are left). Logical ids contain the ids without their dashes: they keep
+        the placeholders, so the templates of one sequence agree."""
         real = {
             PLACEHOLDERS["vpc"]: self.vpc, PLACEHOLDERS["subnet1"]: self.private_subnets[0],
             PLACEHOLDERS["subnet2"]: self.private_subnets[1], PLACEHOLDERS["rtb"]: self.private_rtb,
             PLACEHOLDERS["private_acl"]: self.private_acl, PLACEHOLDERS["public_acl"]: self.public_acl,
             **{placeholder: self.pcx[vendor] for placeholder, vendor in pcx_placeholders.items() if vendor in self.pcx},
         }
-        with open(path) as f:
-            text = f.read()
+        text = json.dumps(template)
         for placeholder, value in real.items():
             text = text.replace(placeholder, value)
         return json.loads(text)
+
+    def fixture(self, path: str, pcx_placeholders: dict[str, str]) -> dict[str, Any]:
+        """A fixture template (fixtures/windows-before-fix) with this world's ids."""
+        with open(path) as f:
+            return self.with_ids(json.load(f), pcx_placeholders)
 
     # --- EC2 state ----------------------------------------------------------------------------------------------------
     def entries(self, acl: str) -> set[tuple]:
