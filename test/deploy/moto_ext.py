@@ -41,6 +41,8 @@ from __future__ import annotations
 import bisect
 import contextlib
 import copy
+import functools
+import inspect
 import json
 import logging
 import os
@@ -48,6 +50,7 @@ import random
 import re
 import threading
 from typing import Any, Iterator
+from urllib.parse import parse_qs
 
 import moto
 
@@ -774,8 +777,6 @@ CONTROL = _Control()
 
 
 def _control_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-    from urllib.parse import parse_qs
-
     length = int(environ.get("CONTENT_LENGTH") or 0)
     raw = environ["wsgi.input"].read(length) if length else b""
     try:
@@ -925,9 +926,7 @@ def _touched(backend: Any, args: dict[str, Any]) -> tuple[set[str], set[str]]:
 
 
 def _recorded(name: str, original: Any) -> Any:
-    import functools
-    import inspect
-
+    """`original` (a method of moto's EC2 backend), followed by a snapshot when a stack operation records a trail."""
     signature = inspect.signature(original)
 
     @functools.wraps(original)
@@ -1039,21 +1038,22 @@ class Operation:
         known = self.stack.__dict__.setdefault("_ext_vpcs", set()) if self.stack is not None else set()
         known |= self.touched
         involved = sorted(known)
+        trail = []
         for meta, vpcs, pcxs in self.snapshots:
             text = f"{self.stack_name} {self.kind} {meta['phase']}"
             if meta["logicalId"]:
                 text += f": {meta['action']} {meta['logicalId']}"
             if meta["call"] not in ("begin", "end"):
                 text += f" ({meta['call']})"
-            acls = [a for v in involved for a in vpcs.get(v, {}).get("networkAcls", [])]
-            tables = [t for v in involved for t in vpcs.get(v, {}).get("routeTables", [])]
-            peerings = [p for p in pcxs.values()
-                        if p["RequesterVpcInfo"]["VpcId"] in known or p["AccepterVpcInfo"]["VpcId"] in known]
-            with _CONTROL_LOCK:
-                CONTROL.trail.append({
-                    "stackName": self.stack_name, "operation": self.kind, "seed": self.seed, **meta, "step": text,
-                    "networkAcls": acls, "routeTables": tables, "vpcPeeringConnections": peerings,
-                })
+            trail.append({
+                "stackName": self.stack_name, "operation": self.kind, "seed": self.seed, **meta, "step": text,
+                "networkAcls": [a for v in involved for a in vpcs.get(v, {}).get("networkAcls", [])],
+                "routeTables": [t for v in involved for t in vpcs.get(v, {}).get("routeTables", [])],
+                "vpcPeeringConnections": [p for p in pcxs.values() if p["RequesterVpcInfo"]["VpcId"] in known
+                                          or p["AccepterVpcInfo"]["VpcId"] in known],
+            })
+        with _CONTROL_LOCK:
+            CONTROL.trail.extend(trail)
 
 
 def _current_operation(rmap: Any, kind: str) -> Operation:
