@@ -17,7 +17,8 @@ sequence runs under `TRANSITION_SEEDS` seeds (default 4: 1 … n); every deploy'
 (evaluate-snapshots.ts), and each step's test asserts, for every seed, that the deploy ended as intended and that the
 evaluator found no violation. A deploy that fails must also give back what it took: the evaluator, on the state before,
 the state after the rollback and the state before again, must find nothing either (no packet passes, or is dropped,
-that did not before).
+that did not before). And a deploy that went through must not leave a subnet of our VPC on a NACL that no longer denies
+a vendor's block in both directions (what the trail alone cannot show: its last state is the reference).
 """
 from __future__ import annotations
 
@@ -112,8 +113,27 @@ def variant_name(sequence: str, index: int) -> str:
 class Outcome:
     """One deploy of one seed: how it ended and what the evaluator found."""
 
-    def __init__(self, seed: int, status: str, reasons: list[str], report: Any, restored: Any = None) -> None:
+    def __init__(self, seed: int, status: str, reasons: list[str], report: Any, restored: Any = None,
+                 unguarded: set[str] | None = None) -> None:
         self.seed, self.status, self.reasons, self.report, self.restored = seed, status, reasons, report, restored
+        self.unguarded = unguarded or set()
+
+
+def unguarded(world: VendorWorld, step: Step, snapshot: dict[str, Any]) -> set[str]:
+    """Each subnet of our VPC (the private ones, the public one) and vendor block of the step whose subnet's NACL does
+    not deny that block in both directions: the lockdown is not in force there."""
+    blocks = [b for v in step.vendors or [] for b in v["externalCidrBlocks"]]
+    subnets = {world.private_subnets[0]: "private subnet 1", world.private_subnets[1]: "private subnet 2",
+               world.public_subnet: "the public subnet"}
+    out = set()
+    for subnet, name in subnets.items():
+        (acl,) = [a for a in snapshot["networkAcls"] if subnet in {x["SubnetId"] for x in a["Associations"]}]
+        for block in blocks:
+            denied = {e["Egress"] for e in acl["Entries"] if e["RuleAction"] == "deny" and e.get("CidrBlock") == block}
+            if denied != {False, True}:
+                where = "the VPC's default NACL" if acl["IsDefault"] else "its NACL"
+                out.add(f"{name} is on {where}, which does not deny {block} both ways")
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -162,11 +182,14 @@ def run_sequence(sequence: str, seed: int, templates: dict[str, dict[str, Any]])
         emu.clear_faults()
         trail = emu.trail(stack)
         reasons = emu.failure_reasons(world.cfn, stack) if status.endswith(("FAILED", "ROLLBACK_COMPLETE")) else []
-        jobs.append((status, reasons, emu.evaluate_later(trail) if len(trail) >= 2 else None,
+        # what the deploy left unguarded that was guarded before it (a gap an earlier step left is that step's)
+        gaps = unguarded(world, step, trail[-1]) - unguarded(world, step, trail[0]) \
+            if status in ("CREATE_COMPLETE", "UPDATE_COMPLETE") else set()
+        jobs.append((status, reasons, gaps, emu.evaluate_later(trail) if len(trail) >= 2 else None,
                      emu.evaluate_later([trail[0], trail[-1], trail[0]]) if step.fails and len(trail) >= 2 else None))
-    for status, reasons, report, restored in jobs:
+    for status, reasons, gaps, report, restored in jobs:
         outcomes.append(Outcome(seed, status, reasons, report.result() if report else None,
-                                restored.result() if restored else None))
+                                restored.result() if restored else None, gaps))
     return outcomes
 
 
@@ -231,6 +254,13 @@ def test_transition(outcomes: dict[str, list[list[Outcome]]], sequence: str, ind
     for o in outcomes[sequence][index]:
         if o.status != expected_status(step, index):
             problems.append(f"seed {o.seed}: {o.status}, expected {expected_status(step, index)}: {o.reasons}")
+    gaps: dict[str, list[int]] = {}
+    for o in outcomes[sequence][index]:
+        for gap in o.unguarded:
+            gaps.setdefault(gap, []).append(o.seed)
+    if gaps:
+        problems.append("after the deploy, the lockdown is no longer in force:\n"
+                        + "\n".join(f"  {gap} (seeds {seeds})" for gap, seeds in sorted(gaps.items())))
     violations = [(o.seed, v) for o in outcomes[sequence][index] if o.report for v in o.report["violations"]]
     if violations:
         problems.append(f"{len(violations)} violations:\n{summary(violations)}")
