@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import io
 import ipaddress
 import json
@@ -14,7 +15,7 @@ import urllib.request
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 import uuid
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import quote, urlparse
 
 import boto3
@@ -180,14 +181,19 @@ def clear_trail() -> None:
     _control("DELETE", "/moto-ext/trail")
 
 
-def operations(snapshots: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """A trail cut into its operations (each from its `begin` snapshot to its `end`)."""
-    out: list[list[dict[str, Any]]] = []
-    for s in snapshots:
-        if s["phase"] == "begin":
-            out.append([])
-        out[-1].append(s)
-    return out
+@contextlib.contextmanager
+def recording() -> Iterator[None]:
+    """For a test: the trail recorded from an empty start; afterwards the seed and the recording as they were (the server
+    may run under `MOTO_EXT_SEED`), no fault left armed, the trail forgotten."""
+    before = _control("GET", "/moto-ext/config")
+    record_trail(True)
+    clear_trail()
+    try:
+        yield
+    finally:
+        _control("POST", "/moto-ext/config", before)
+        clear_faults()
+        clear_trail()
 
 
 # --- the trail evaluated: test/deploy/evaluate-snapshots.ts -----------------------------------------------------------

@@ -222,16 +222,10 @@ class TestRollback:
         (acceptance,) = [k for k, v in template["Resources"].items() if v["Type"] == "Custom::VpcPeeringAcceptance"]
         template["Resources"]["Late"] = {"Type": "AWS::EC2::NetworkAcl", "Properties": {"VpcId": w.vpc},
                                          "DependsOn": [dns]}
-        emu.record_trail(True)
-        emu.clear_trail()
-        try:
+        with emu.recording():
             emu.inject_fault("Late", "create", stack_name=stack)
             assert emu.create_stack(w.cfn, stack, template) == "ROLLBACK_COMPLETE"
             snapshots = emu.trail(stack)
-        finally:
-            emu.record_trail(False)
-            emu.clear_trail()
-            emu.clear_faults()
         assert w.status(pcx) == "active"
         assert w.dns_option(pcx) is False
         events = [(e["LogicalResourceId"], e["ResourceStatus"])

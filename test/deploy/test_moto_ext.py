@@ -274,14 +274,9 @@ def test_use_previous_value_of_a_defaulted_parameter() -> None:
 
 @pytest.fixture()
 def controls() -> Any:
-    """Seed and trail set for one test, put back afterwards (the default: template order, no trail)."""
-    emu.record_trail(True)
-    emu.clear_trail()
-    yield emu
-    emu.set_seed(None)
-    emu.record_trail(False)
-    emu.clear_trail()
-    emu.clear_faults()
+    """The trail recorded for one test; seed and recording put back afterwards."""
+    with emu.recording():
+        yield emu
 
 
 def resource_steps(snapshots: list[dict[str, Any]]) -> list[tuple[str, str, str]]:

@@ -196,8 +196,7 @@ def run_sequence(sequence: str, seed: int, templates: dict[str, dict[str, Any]])
 @pytest.fixture(scope="module")
 def outcomes(templates: dict[str, dict[str, Any]]) -> dict[str, list[list[Outcome]]]:
     """sequence → step → the outcome of each seed."""
-    emu.record_trail(True)
-    try:
+    with emu.recording():
         out: dict[str, list[list[Outcome]]] = {}
         for sequence, steps in SEQUENCES.items():
             out[sequence] = [[] for _ in steps]
@@ -205,10 +204,6 @@ def outcomes(templates: dict[str, dict[str, Any]]) -> dict[str, list[list[Outcom
                 for i, outcome in enumerate(run_sequence(sequence, seed, templates)):
                     out[sequence][i].append(outcome)
         return out
-    finally:
-        emu.set_seed(None)
-        emu.record_trail(False)
-        emu.clear_trail()
 
 
 def expected_status(step: Step, index: int) -> str:

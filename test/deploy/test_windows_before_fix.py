@@ -38,13 +38,8 @@ pytestmark = pytest.mark.skipif(emu.evaluator_script() is None,
 
 @pytest.fixture(autouse=True)
 def controls() -> Any:
-    emu.record_trail(True)
-    emu.clear_trail()
-    yield
-    emu.set_seed(None)
-    emu.record_trail(False)
-    emu.clear_trail()
-    emu.clear_faults()
+    with emu.recording():
+        yield
 
 
 def fixture(world: VendorWorld, name: str) -> dict[str, Any]:
