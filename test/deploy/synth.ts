@@ -18,9 +18,9 @@
  *   without the construct.
  * - `{ "kind": "vendors", "stackName", "imported", "vendors": VendorVariant[] }`: the imported VPC of `imported` (its
  *   peering fields unused) with one `VpcPeeringExternal` per vendor, in that order, each with the props its entry gives
- *   (see `VendorVariant`): several vendors on one NACL, presets, `createNetworkAcl`, the accepter. No bootstrap
- *   version rule (the test deploys through the API). Give it an `assembly` when a vendor accepts: its function's asset
- *   must be published before the deploy.
+ *   (see `VendorVariant`; the other tiers' NACLs get the denies): several vendors on one NACL, presets,
+ *   `createNetworkAcl`, the accepter. No bootstrap version rule (the test deploys through the API). Give it an
+ *   `assembly` when a vendor accepts: its function's asset must be published before the deploy.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -36,7 +36,6 @@ interface VendorVariant {
   readonly id: string;
   readonly pcx: string;
   readonly externalCidrBlocks?: string[];
-  readonly externalIpv6CidrBlocks?: string[];
   readonly allowOutbound?: string[];
   readonly allowInbound?: string[];
   /** `SaasPeeringPreset` factories by name: "mongoDbAtlas", "confluentCloud", "redisCloud". */
@@ -47,9 +46,6 @@ interface VendorVariant {
    * "subnets" passes none (the NACL the app associates the subnets with, e.g. another vendor's `createNetworkAcl`).
    */
   readonly networkAcls?: 'private' | 'subnets';
-  /** Deny on the other tiers' NACLs (`denyNetworkAcls`), default true. */
-  readonly denyOtherTiers?: boolean;
-  readonly blanketDeny?: boolean;
   readonly acceptPeeringConnection?: boolean;
   readonly expectedRequester?: ExpectedRequester;
   readonly allowDnsResolutionFromRemoteVpc?: boolean;
@@ -85,13 +81,7 @@ function vendorsStack(app: App, v: Variant): Stack {
   const stack = new Stack(app, v.stackName, {
     synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
   });
-  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: p.vpcId,
-    vpcCidrBlock: p.vpcCidrBlock,
-    availabilityZones: p.availabilityZones,
-    privateSubnetIds: p.privateSubnetIds,
-    privateSubnetRouteTableIds: p.privateSubnetRouteTableIds,
-  });
+  const vpc = importedVpc(stack, p);
   const privateAcl = ec2.NetworkAcl.fromNetworkAclId(stack, 'PrivateAcl', p.privateNetworkAclId);
   const otherAcls = p.otherNetworkAclIds.map((id, i) => ec2.NetworkAcl.fromNetworkAclId(stack, `OtherAcl${i}`, id));
   for (const vendor of v.vendors ?? []) {
@@ -100,14 +90,12 @@ function vendorsStack(app: App, v: Variant): Stack {
       vpc,
       vpcPeeringConnectionId: vendor.pcx,
       ...(vendor.externalCidrBlocks ? { externalCidrBlocks: vendor.externalCidrBlocks } : {}),
-      ...(vendor.externalIpv6CidrBlocks ? { externalIpv6CidrBlocks: vendor.externalIpv6CidrBlocks } : {}),
       ...(vendor.allowOutbound ? { allowOutbound: vendor.allowOutbound.map(traffic) } : {}),
       ...(vendor.allowInbound ? { allowInbound: vendor.allowInbound.map(traffic) } : {}),
       ...(vendor.presets ? { presets: vendor.presets.map(name => PRESETS[name]()) } : {}),
       ...(vendor.createNetworkAcl === undefined ? {} : { createNetworkAcl: vendor.createNetworkAcl }),
       ...(ownAcl ? {} : { networkAcls: [privateAcl] }),
-      ...(vendor.denyOtherTiers === false ? {} : { denyNetworkAcls: otherAcls }),
-      ...(vendor.blanketDeny === undefined ? {} : { blanketDeny: vendor.blanketDeny }),
+      denyNetworkAcls: otherAcls,
       ...(vendor.acceptPeeringConnection === undefined ? {} : { acceptPeeringConnection: vendor.acceptPeeringConnection }),
       ...(vendor.expectedRequester ? { expectedRequester: vendor.expectedRequester } : {}),
       ...(vendor.allowDnsResolutionFromRemoteVpc === undefined ? {}
@@ -136,17 +124,22 @@ function newVpcStack(app: App, v: Variant): Stack {
   return stack;
 }
 
-/** ImportedVpcExampleStack with the construct's props from the variant: keep it in step with example/stacks.ts. */
-function importedVpcStack(app: App, v: Variant): Stack {
-  const p = v.imported!;
-  const stack = new Stack(app, v.stackName);
-  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+/** The VPC of `p`, imported as ImportedVpcExampleStack imports it. */
+function importedVpc(stack: Stack, p: ImportedVpcExampleStackProps): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: p.vpcId,
     vpcCidrBlock: p.vpcCidrBlock,
     availabilityZones: p.availabilityZones,
     privateSubnetIds: p.privateSubnetIds,
     privateSubnetRouteTableIds: p.privateSubnetRouteTableIds,
   });
+}
+
+/** ImportedVpcExampleStack with the construct's props from the variant: keep it in step with example/stacks.ts. */
+function importedVpcStack(app: App, v: Variant): Stack {
+  const p = v.imported!;
+  const stack = new Stack(app, v.stackName);
+  const vpc = importedVpc(stack, p);
   new VpcPeeringExternal(stack, 'Database', {
     vpc,
     vpcPeeringConnectionId: p.vpcPeeringConnectionId,
