@@ -1067,11 +1067,12 @@ def _current_operation(rmap: Any, kind: str) -> Operation:
 
 
 class StackOperationFailed(Exception):
+    """A resource failed and the operation rolled back; `rollback_failed`: some of it could not be."""
+
     def __init__(self, logical_id: str, resource_type: str, cause: BaseException):
         super().__init__(f"{logical_id} ({resource_type}): {_error_text(cause)}")
         self.logical_id = logical_id
-        self.resource_type = resource_type
-        self.cause = cause
+        self.rollback_failed = False
 
 
 def _type_of(resource_json: dict[str, Any]) -> str:
@@ -1128,14 +1129,14 @@ def _resource_map_create(self: Any, template: dict[str, Any]) -> bool:
             op.stack_event("ROLLBACK_IN_PROGRESS", f"The following resource(s) failed to create: [{lid}]. "
                                                    "Rollback requested by user.")
             op.enter_phase("rollback")
+            failed = StackOperationFailed(lid, _type_of(self._resource_json_map[lid]), e)
             created = [k for k in self._ext_creation_order[before:] if k in self._parsed_resources]
-            self._ext_rollback_failed = False
             for done in op.order(created, self._resource_json_map, reverse=True):
                 if _delete_step(op, self, "rollback", done, self._parsed_resources[done], self._resource_json_map[done]):
                     self._parsed_resources.pop(done)
                 else:
-                    self._ext_rollback_failed = True
-            raise StackOperationFailed(lid, _type_of(self._resource_json_map[lid]), e) from e
+                    failed.rollback_failed = True
+            raise failed from e
         op.event(lid, _type_of(self._resource_json_map[lid]), "CREATE_COMPLETE", None,
                  _physical_id(self._parsed_resources.get(lid)))
     return True
@@ -1258,7 +1259,7 @@ def _resource_map_update(self: Any, template: dict[str, Any], parameters: dict[s
         self.load_mapping()
         self.load_parameters()
         self.load_conditions()
-        failed.rollback_failed = rollback_failed  # type: ignore[attr-defined]
+        failed.rollback_failed = rollback_failed
         raise failed
 
     # cleanup: removed resources and old halves of replacements, dependents (in the old template) first
@@ -1332,8 +1333,7 @@ def _stack_create_resources(self: Any) -> None:
         except StackOperationFailed as e:
             self.resource_map._ext_frozen = True
             self.output_map = parsing.OutputMap(self.resource_map, {"Resources": {}}, self.stack_id)  # no outputs
-            self.status = "ROLLBACK_FAILED" if self.resource_map.__dict__.get("_ext_rollback_failed") \
-                else "ROLLBACK_COMPLETE"
+            self.status = "ROLLBACK_FAILED" if e.rollback_failed else "ROLLBACK_COMPLETE"
             self._add_stack_event(self.status)
             return
     self.mark_creation_complete()
@@ -1350,8 +1350,7 @@ def _stack_update(self: Any, template: str, role_arn: str | None = None, paramet
             self.resource_map.update(self.template_dict, parameters)
         except StackOperationFailed as e:
             self.template, self.template_dict = old_template, old_dict
-            self.status = "UPDATE_ROLLBACK_FAILED" if getattr(e, "rollback_failed", False) \
-                else "UPDATE_ROLLBACK_COMPLETE"
+            self.status = "UPDATE_ROLLBACK_FAILED" if e.rollback_failed else "UPDATE_ROLLBACK_COMPLETE"
             self._add_stack_event(self.status)
             return
     self.output_map = self._create_output_map()
