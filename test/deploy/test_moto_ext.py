@@ -522,3 +522,15 @@ def test_snapshots_show_the_peering_with_both_sides_blocks(controls: Any) -> Non
     assert [c["CidrBlock"] for c in p["RequesterVpcInfo"]["CidrBlockSet"]] == ["10.51.0.0/16", "10.52.0.0/16"]
     assert p["AccepterVpcInfo"]["VpcId"] == vpc
     emu.delete_stack(cfn, name)
+
+
+def test_a_rollback_that_cannot_delete_what_it_made_fails(controls: Any) -> None:
+    d = Deployed()
+    t = copy.deepcopy(d.template)
+    t["Resources"]["In60"] = entry(60, port=5432)
+    t["Resources"]["In62"] = {**entry(62, port=5434), "DependsOn": ["In60"]}
+    emu.inject_fault("In62", "create", stack_name=d.name)
+    emu.inject_fault("In60", "delete", stack_name=d.name)
+    assert d.update(t) == "UPDATE_ROLLBACK_FAILED"
+    assert ("In60", "DELETE_FAILED") in stack_events(d.cfn, d.name)
+    assert (False, 60) in {(e[0], e[1]) for e in emu.entries(d.ec2, d.acl)}  # left behind, as on AWS
