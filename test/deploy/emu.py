@@ -270,8 +270,9 @@ def _compiled(script: str, checkout: str) -> str | None:
 
 def evaluate(snapshots: list[dict[str, Any]]) -> dict[str, Any]:
     """Runs the evaluator on one trail: `{"views", "packetsChecked", "violations": [{"kind": "more-open" | "outage",
-    "view", "packet": {"direction", "protocol", "port"?, "lastPort"?, "icmpType"?, "icmpCode"?, "remote"}, "before",
-    "during", "after", "snapshots", "message", "steps"}]}`, `steps` being the step after which each of the violation's
+    "view", "packet": {"direction", "protocol", "port"?, "icmpType"?, "icmpCode"?, "remote"}, "portRange"?,
+    "remoteText", "before", "during", "after", "snapshots", "message", "steps"}]}` (the packet stands for a class: the
+    ports of `portRange`, the addresses of `remoteText`), `steps` being the step after which each of the violation's
     snapshots was taken (`snapshots` index the evaluated, deduplicated trail)."""
     script = evaluator_script()
     if script is None:
@@ -311,23 +312,28 @@ def evaluate_later(snapshots: list[dict[str, Any]]) -> "Future[dict[str, Any]]":
     return _EVALUATIONS.submit(evaluate, snapshots)
 
 
-def covers(packet: dict[str, Any], direction: str, protocol: int | None, remote_cidr: str,
+def covers(violation: dict[str, Any], direction: str, protocol: int | None, remote_cidr: str,
            port: int | None = None) -> bool:
-    """Whether a violation's packet (a representative of a class of packets: ports `port`..`lastPort`) stands for
-    `direction` `protocol` (None: any; a protocol no rule names is represented by another such one) `port` to or from
-    an address of `remote_cidr`."""
+    """Whether a violation's packet, which stands for a class of packets (TCP/UDP: the ports of its `portRange`, or
+    `port`..`lastPort`), stands for `direction` `protocol` (None: any; a protocol no rule names is represented by
+    another such one) `port` to or from an address of `remote_cidr`."""
+    packet = violation["packet"]
     if packet["direction"] != direction or protocol is not None and packet["protocol"] != protocol:
         return False
     if ipaddress.ip_address(packet["remote"]) not in ipaddress.ip_network(remote_cidr):
         return False
-    return port is None or packet.get("port", -1) <= port <= packet.get("lastPort", packet.get("port", -1))
+    if port is None:
+        return True
+    ports = violation.get("portRange") or {"from": packet.get("port", -1),
+                                           "to": packet.get("lastPort", packet.get("port", -1))}
+    return ports["from"] <= port <= ports["to"]
 
 
 def find_violations(report: dict[str, Any], kind: str, direction: str, protocol: int | None, remote_cidr: str,
                     port: int | None = None, view_kind: str | None = None) -> list[dict[str, Any]]:
     return [v for v in report["violations"]
             if v["kind"] == kind and (view_kind is None or v["view"]["kind"] == view_kind)
-            and covers(v["packet"], direction, protocol, remote_cidr, port)]
+            and covers(v, direction, protocol, remote_cidr, port)]
 
 
 # --- assets ------------------------------------------------------------------------------------------------------------

@@ -218,10 +218,11 @@ def describe(v: dict[str, Any]) -> str:
     p, during = v["packet"], v["during"]
     traffic = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6"}.get(p["protocol"], f"protocol {p['protocol']}")
     if "port" in p:
-        traffic += f" {p['port']}" + (f"-{p['lastPort']}" if p.get("lastPort", p["port"]) != p["port"] else "")
+        last = (v.get("portRange") or {}).get("to", p.get("lastPort", p["port"]))
+        traffic += f" {p['port']}" + (f"-{last}" if last != p["port"] else "")
     if "icmpType" in p:
         traffic += f" type {p['icmpType']} code {p.get('icmpCode')}"
-    where = f"{'from' if p['direction'] == 'ingress' else 'to'} {p['remote']}"
+    where = f"{'from' if p['direction'] == 'ingress' else 'to'} {v.get('remoteText', p['remote'])}"
     cause = f"rule {during.get('ruleNumber')}" if during.get("reason") == "rule" else during.get("reason")
     return f"{v['kind']}: {p['direction']} {traffic} {where}, {during['decision']} by {cause}"
 
