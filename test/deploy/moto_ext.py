@@ -21,23 +21,36 @@ This module registers real models for those types, built on moto's own EC2 backe
 create-rollback and delete order of ``ResourceMap`` / ``Stack`` (and takes a defaulted parameter's previous value from
 the previous template):
 
-* creates and updates run in dependency order; a change of a create-only property replaces the resource
-  (new one first, the old one is deleted in the cleanup phase, after everything else succeeded);
-* removed resources are deleted last, in reverse dependency order;
-* a failure during an update rolls back (created resources deleted, in-place changes reverted, the previous
-  template kept) and leaves the stack in ``UPDATE_ROLLBACK_COMPLETE`` with the error as the resource's
-  ``UPDATE_FAILED`` reason; a failed create leaves ``ROLLBACK_COMPLETE`` — as AWS does, the API call itself succeeds.
+* creates and updates run in an order the dependencies allow: without a seed the template's (deterministic), with
+  one a random linear extension of the dependency graph, which covers every interleaving CloudFormation's parallel
+  work can produce; a change of a create-only property replaces the resource (new one first, the old one is deleted
+  in the cleanup phase, after everything else succeeded);
+* removed resources are deleted last, dependents first (per the old template), in such an order too;
+* a failure during an update rolls back as AWS does: in-place changes are reverted first, then what the update
+  created is deleted (each dependents first), the previous template is kept, and the stack ends in
+  ``UPDATE_ROLLBACK_COMPLETE`` with the error as the resource's ``UPDATE_FAILED`` reason; a failed create deletes
+  what it created and ends in ``ROLLBACK_COMPLETE`` — as on AWS, the API call itself succeeds;
+* every resource action is a stack event; a test-only endpoint (``/moto-ext/``) sets the seed, arms faults (a named
+  resource failing its create, update or delete) and returns the trail of snapshots: the NACLs, routes and peering
+  connections of the stack's VPCs after every EC2 call made for CloudFormation (custom resources' calls included).
 
 Call ``apply()`` once, in the process that runs moto (``server.py`` does). It refuses any moto but the pinned one.
 """
 from __future__ import annotations
 
+import bisect
+import contextlib
 import copy
+import functools
+import inspect
 import json
 import logging
 import os
+import random
 import re
-from typing import Any
+import threading
+from typing import Any, Iterator
+from urllib.parse import parse_qs
 
 import moto
 
@@ -587,7 +600,7 @@ def _is_custom_resource_type(resource_type: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Dependency order
+# Dependencies, and the order CloudFormation may take: a random linear extension of the dependency graph
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -620,16 +633,23 @@ def _references(node: Any, names: set[str]) -> set[str]:
     return found
 
 
-def dependency_order(resources: dict[str, Any]) -> list[str]:
-    """Logical ids, every resource after everything it references (Ref, GetAtt, Sub, DependsOn); stable."""
+def dependencies(resources: dict[str, Any]) -> dict[str, set[str]]:
+    """What each resource waits for: the resources it references (Ref, GetAtt, Sub) or names in DependsOn."""
     names = set(resources)
     deps: dict[str, set[str]] = {}
     for lid, body in resources.items():
         d = _references(body.get("Properties", {}), names)
         depends_on = body.get("DependsOn", [])
         d |= {x for x in ([depends_on] if isinstance(depends_on, str) else depends_on) if x in names}
-        d |= _references(body.get("Condition", {}), names)
         deps[lid] = d - {lid}
+    return deps
+
+
+def dependency_order(resources: dict[str, Any]) -> list[str]:
+    """Logical ids, every resource after everything it references (Ref, GetAtt, Sub, DependsOn); stable: the order
+    without a seed."""
+    deps = dependencies(resources)
+    position = {lid: i for i, lid in enumerate(resources)}
     order: list[str] = []
     done: set[str] = set()
     visiting: set[str] = set()
@@ -640,7 +660,7 @@ def dependency_order(resources: dict[str, Any]) -> list[str]:
         if lid in visiting:
             raise parsing.ValidationError(message=f"Circular dependency between resources: {lid}")
         visiting.add(lid)
-        for dep in sorted(deps[lid], key=list(resources).index):
+        for dep in sorted(deps[lid], key=position.__getitem__):
             visit(dep)
         visiting.discard(lid)
         done.add(lid)
@@ -651,51 +671,503 @@ def dependency_order(resources: dict[str, Any]) -> list[str]:
     return order
 
 
+def schedule(nodes: Any, resources: dict[str, Any], rng: random.Random | None, reverse: bool = False) -> list[str]:
+    """One order in which CloudFormation may process `nodes` (logical ids of `resources`): each after the nodes among
+    them it depends on, or, with `reverse` (deletions), after the nodes among them that depend on it. Dependencies on
+    resources outside `nodes` are already met.
+
+    Without `rng`, the order of `dependency_order` (deterministic). With one, each step picks uniformly among the
+    nodes whose prerequisites are done: a random linear extension of the dependency graph, which covers every
+    interleaving CloudFormation's parallel work can produce (each EC2 call being atomic), and one seed reproduces it.
+    """
+    wanted = [n for n in dict.fromkeys(nodes) if n in resources]
+    nodeset = set(wanted)
+    stable = dependency_order(resources)
+    rank = {lid: i for i, lid in enumerate(reversed(stable) if reverse else stable)}
+    deps = dependencies(resources)
+    waits: dict[str, set[str]] = {n: set() for n in wanted}
+    for n in wanted:
+        for d in deps[n] & nodeset:
+            (waits[d] if reverse else waits[n]).add(n if reverse else d)
+    unblocks: dict[str, list[str]] = {n: [] for n in wanted}
+    for n, ws in waits.items():
+        for w in ws:
+            unblocks[w].append(n)
+    key = rank.__getitem__
+    ready = sorted((n for n in wanted if not waits[n]), key=key)
+    order: list[str] = []
+    while ready:
+        n = ready.pop(rng.randrange(len(ready)) if rng else 0)
+        order.append(n)
+        for m in unblocks[n]:
+            waits[m].discard(n)
+            if not waits[m]:
+                bisect.insort(ready, m, key=key)
+    assert len(order) == len(wanted), "the dependency graph has a cycle"
+    return order
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# What tests control (seed, faults) and read (the trail of EC2 snapshots): the /moto-ext/ endpoint
+# ---------------------------------------------------------------------------------------------------------------------
+#
+# A test-only HTTP endpoint on the moto server (loopback only, like the server), JSON in and out:
+#
+#   GET  /moto-ext/config                 {"seed": n | null, "recordTrail": bool}
+#   POST /moto-ext/config                 set either or both; "seed": null is the deterministic order
+#   GET  /moto-ext/faults                 the faults armed and not yet taken by an operation
+#   POST /moto-ext/faults                 {"faults": [{"logicalId", "action": "create"|"update"|"delete",
+#                                          "stackName"?, "message"?}]}: armed for the next stack operation
+#   DELETE /moto-ext/faults               disarm all
+#   GET  /moto-ext/trail[?stackName=S]    {"snapshots": [...]}, oldest first
+#   DELETE /moto-ext/trail                forget the trail
+#
+# The seed (also `MOTO_EXT_SEED` in the server's environment, the default for a run) seeds every later stack
+# operation afresh: `random.Random(seed)` for each create, update and delete, so one seed and one change give one
+# order. Faults are taken by the next create/update/delete of a stack (of `stackName`, when given): each fires once,
+# when that operation first tries that action on that resource ("update" covers in-place updates, replacements and
+# the reverting of a rollback), and fails it as the resource's handler would, before any call to EC2.
+
+_CONTROL_LOCK = threading.RLock()
+_OPERATION_LOCK = threading.RLock()
+
+
+class _Control:
+    def __init__(self) -> None:
+        seed = os.environ.get("MOTO_EXT_SEED", "")
+        self.seed: int | None = int(seed) if seed.strip() else None
+        self.record_trail = False
+        self.faults: list[dict[str, Any]] = []
+        self.trail: list[dict[str, Any]] = []
+
+    def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> tuple[int, Any]:
+        with _CONTROL_LOCK:
+            if path == "/moto-ext/config":
+                if method == "POST":
+                    if "seed" in body:
+                        self.seed = None if body["seed"] is None else int(body["seed"])
+                    if "recordTrail" in body:
+                        self.record_trail = bool(body["recordTrail"])
+                return 200, {"seed": self.seed, "recordTrail": self.record_trail}
+            if path == "/moto-ext/faults":
+                if method == "POST":
+                    for f in body.get("faults", []):
+                        if f.get("action") not in ("create", "update", "delete") or not f.get("logicalId"):
+                            return 400, {"error": f"a fault needs a logicalId and an action create|update|delete: {f}"}
+                        self.faults.append({k: f[k] for k in ("logicalId", "action", "stackName", "message") if k in f})
+                elif method == "DELETE":
+                    self.faults.clear()
+                return 200, {"faults": self.faults}
+            if path == "/moto-ext/trail":
+                if method == "DELETE":
+                    self.trail.clear()
+                    return 200, {"snapshots": []}
+                stack = (query.get("stackName") or [None])[0]
+                return 200, {"snapshots": [s for s in self.trail if stack is None or s["stackName"] == stack]}
+        return 404, {"error": f"no such control path: {method} {path}"}
+
+    def take_faults(self, stack_name: str) -> list[dict[str, Any]]:
+        with _CONTROL_LOCK:
+            taken = [f for f in self.faults if f.get("stackName") in (None, stack_name)]
+            self.faults = [f for f in self.faults if f not in taken]
+            return taken
+
+
+CONTROL = _Control()
+
+
+def _control_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    try:
+        body = json.loads(raw) if raw else {}
+        status, out = CONTROL.handle(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""),
+                                     parse_qs(environ.get("QUERY_STRING", "")), body)
+    except (ValueError, TypeError, AttributeError) as e:
+        status, out = 400, {"error": str(e)}
+    data = json.dumps(out).encode()
+    start_response(f"{status} {'OK' if status == 200 else 'Error'}",
+                   [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+class InjectedFault(Exception):
+    """A failure a test asked for (POST /moto-ext/faults)."""
+
+    code = "InjectedFault"
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Snapshots: the EC2 state of the stack's VPCs after every state-changing EC2 call made for CloudFormation
+# ---------------------------------------------------------------------------------------------------------------------
+#
+# Every call below, made while a stack operation runs (by a resource model, or by a custom resource's function calling
+# back into this server), is followed by a snapshot: the touched VPCs are read again, the others shared with the
+# previous snapshot. A call made inside another (moto's ReplaceNetworkAclEntry deletes and creates) is part of it.
+# When the operation ends, its snapshots keep the VPCs the stack has touched in any operation, and the peering
+# connections with a side among them.
+
+_RECORDED_CALLS = {
+    "create_network_acl": "CreateNetworkAcl",
+    "delete_network_acl": "DeleteNetworkAcl",
+    "create_network_acl_entry": "CreateNetworkAclEntry",
+    "replace_network_acl_entry": "ReplaceNetworkAclEntry",
+    "delete_network_acl_entry": "DeleteNetworkAclEntry",
+    "replace_network_acl_association": "ReplaceNetworkAclAssociation",
+    "associate_default_network_acl_with_subnet": "CreateSubnet",  # a new subnet lands on the default NACL
+    "create_route": "CreateRoute",
+    "replace_route": "ReplaceRoute",
+    "delete_route": "DeleteRoute",
+    "accept_vpc_peering_connection": "AcceptVpcPeeringConnection",
+    "reject_vpc_peering_connection": "RejectVpcPeeringConnection",
+    "modify_vpc_peering_connection_options": "ModifyVpcPeeringConnectionOptions",
+    "delete_vpc_peering_connection": "DeleteVpcPeeringConnection",
+}
+
+_IN_RECORDED_CALL = threading.local()
+
+
+def _acl_json(acl: Any) -> dict[str, Any]:
+    """A NACL as DescribeNetworkAcls shows it."""
+    entries = []
+    for e in sorted(acl.network_acl_entries, key=lambda e: (bool(e.egress), int(e.rule_number))):
+        out: dict[str, Any] = {"RuleNumber": int(e.rule_number), "Protocol": str(e.protocol),
+                               "RuleAction": e.rule_action, "Egress": bool(e.egress)}
+        if e.cidr_block:
+            out["CidrBlock"] = e.cidr_block
+        if e.ipv6_cidr_block:
+            out["Ipv6CidrBlock"] = e.ipv6_cidr_block
+        if e.port_range_from is not None:
+            out["PortRange"] = {"From": int(e.port_range_from), "To": int(e.port_range_to)}
+        if e.icmp_type is not None:
+            out["IcmpTypeCode"] = {"Type": int(e.icmp_type), "Code": int(e.icmp_code)}
+        entries.append(out)
+    return {
+        "NetworkAclId": acl.id, "VpcId": acl.vpc_id, "IsDefault": bool(acl.default), "Entries": entries,
+        "Associations": [{"NetworkAclAssociationId": k, "NetworkAclId": acl.id, "SubnetId": a.subnet_id}
+                         for k, a in sorted(acl._associations.items(), key=lambda kv: kv[1].subnet_id)],
+    }
+
+
+def _route_table_json(table: Any) -> dict[str, Any]:
+    routes = []
+    for r in table._routes.values():
+        out: dict[str, Any] = {}
+        for key, value in (("DestinationCidrBlock", r.destination_cidr_block),
+                           ("DestinationIpv6CidrBlock", r.destination_ipv6_cidr_block),
+                           ("DestinationPrefixListId", getattr(r.destination_prefix_list, "id", None))):
+            if value:
+                out[key] = value
+        if r.vpc_pcx is not None:
+            out["VpcPeeringConnectionId"] = r.vpc_pcx.id
+            out["State"] = "active" if r.vpc_pcx._status.code == "active" else "blackhole"
+        elif r.local:
+            out["GatewayId"] = "local"
+        elif r.gateway is not None:
+            out["GatewayId"] = r.gateway.id
+        routes.append(out)
+    return {"RouteTableId": table.id, "VpcId": table.vpc_id, "Routes": routes}
+
+
+def _freeze_vpcs(backend: Any, only: set[str] | None = None) -> dict[str, dict[str, Any]]:
+    """vpc id → its NACLs and route tables (every VPC of the backend, or `only` those)."""
+    out: dict[str, dict[str, Any]] = {v: {"networkAcls": [], "routeTables": []}
+                                      for v in (only if only is not None else backend.vpcs)}
+    for acl in backend.network_acls.values():
+        if acl.vpc_id in out:
+            out[acl.vpc_id]["networkAcls"].append(_acl_json(acl))
+    for table in backend.route_tables.values():
+        if table.vpc_id in out:
+            out[table.vpc_id]["routeTables"].append(_route_table_json(table))
+    for state in out.values():
+        state["networkAcls"].sort(key=lambda a: a["NetworkAclId"])
+        state["routeTables"].sort(key=lambda t: t["RouteTableId"])
+    return out
+
+
+def _vpc_info(vpc: Any, options: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "OwnerId": vpc.owner_id, "VpcId": vpc.id, "Region": vpc.region, "CidrBlock": vpc.cidr_block,
+        "CidrBlockSet": [{"CidrBlock": c["cidr_block"]} for c in vpc.get_cidr_block_association_set()],
+        "Ipv6CidrBlockSet": [{"Ipv6CidrBlock": c["cidr_block"]} for c in vpc.get_cidr_block_association_set(ipv6=True)],
+        "PeeringOptions": dict(options),
+    }
+
+
+def _pcx_json(pcx: Any) -> dict[str, Any]:
+    """A peering connection as DescribeVpcPeeringConnections shows it (with every block of both VPCs)."""
+    return {
+        "VpcPeeringConnectionId": pcx.id, "Status": dict(pcx.status),
+        "RequesterVpcInfo": _vpc_info(pcx.vpc, pcx.requester_options),
+        "AccepterVpcInfo": _vpc_info(pcx.peer_vpc, pcx.accepter_options),
+    }
+
+
+def _touched(backend: Any, args: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """The VPCs and peering connections a recorded call changes, from its arguments (read before the call)."""
+    vpcs: set[str] = set()
+    pcxs: set[str] = set()
+    if args.get("vpc_id"):
+        vpcs.add(args["vpc_id"])
+    acl = backend.network_acls.get(args.get("network_acl_id") or "")
+    if acl is not None:
+        vpcs.add(acl.vpc_id)
+    for acl in backend.network_acls.values():
+        if args.get("association_id") in acl._associations:
+            vpcs.add(acl.vpc_id)
+    table = backend.route_tables.get(args.get("route_table_id") or "")
+    if table is not None:
+        vpcs.add(table.vpc_id)
+    pcx = backend.vpc_pcxs.get(args.get("vpc_pcx_id") or "")
+    if pcx is not None:
+        pcxs.add(pcx.id)
+        vpcs |= {v.id for v in (pcx.vpc, pcx.peer_vpc) if v.id in backend.vpcs}
+    return vpcs, pcxs
+
+
+def _recorded(name: str, original: Any) -> Any:
+    """`original` (a method of moto's EC2 backend), followed by a snapshot when a stack operation records a trail."""
+    signature = inspect.signature(original)
+
+    @functools.wraps(original)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        op = _OPERATION
+        if op is None or not op.recording or op.backend is not self or getattr(_IN_RECORDED_CALL, "active", False):
+            return original(self, *args, **kwargs)
+        vpcs, pcxs = _touched(self, signature.bind(self, *args, **kwargs).arguments)
+        _IN_RECORDED_CALL.active = True
+        try:
+            result = original(self, *args, **kwargs)
+        finally:
+            _IN_RECORDED_CALL.active = False
+        op.snapshot(_RECORDED_CALLS[name], vpcs, pcxs)
+        return result
+
+    return call
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# One stack operation: its order (seed), its faults, its events and its snapshots
+# ---------------------------------------------------------------------------------------------------------------------
+
+_OPERATION: "Operation | None" = None
+
+
+class Operation:
+    """A create, update or delete of one stack, from the first resource action to the last."""
+
+    def __init__(self, kind: str, account_id: str, region_name: str, stack: Any = None):
+        self.kind, self.stack = kind, stack
+        self.stack_name = stack.name if stack is not None else "?"
+        self.backend = _backend(account_id, region_name)
+        with _CONTROL_LOCK:
+            self.seed = CONTROL.seed
+            self.recording = CONTROL.record_trail and stack is not None  # a change set's run records nothing
+        self.faults = CONTROL.take_faults(self.stack_name)
+        self.rng = random.Random(self.seed) if self.seed is not None else None
+        self.phase, self.logical_id, self.action = "begin", None, None
+        self.snapshots: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = []
+        self.touched: set[str] = set()
+        if self.recording:
+            self.vpcs = _freeze_vpcs(self.backend)
+            self.pcxs = {p.id: _pcx_json(p) for p in self.backend.vpc_pcxs.values()}
+            self._append("begin")
+
+    def __enter__(self) -> "Operation":
+        global _OPERATION
+        _OPERATION_LOCK.acquire()
+        self._outer = _OPERATION
+        _OPERATION = self
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        global _OPERATION
+        try:
+            self._finish()
+        finally:
+            _OPERATION = self._outer
+            _OPERATION_LOCK.release()
+
+    def order(self, nodes: Any, resources: dict[str, Any], reverse: bool = False) -> list[str]:
+        return schedule(nodes, resources, self.rng, reverse)
+
+    # --- steps -------------------------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def acting(self, phase: str, logical_id: str, action: str) -> Iterator[None]:
+        """The resource action every EC2 call in the block is made for; an armed fault for it fails it first."""
+        for f in self.faults:
+            if f["logicalId"] == logical_id and f["action"] == action:
+                self.faults.remove(f)
+                raise InjectedFault(f.get("message") or f"Injected fault (moto_ext): the {action} of {logical_id} fails")
+        self.phase, self.logical_id, self.action = phase, logical_id, action
+        try:
+            yield
+        finally:
+            self.logical_id = self.action = None
+
+    def enter_phase(self, phase: str) -> None:
+        self.phase, self.logical_id, self.action = phase, None, None
+
+    def event(self, logical_id: str, resource_type: str, status: str, reason: str | None = None,
+              physical_id: str = "") -> None:
+        if self.stack is not None:
+            _resource_event(self.stack, logical_id, resource_type, status, reason, physical_id)
+
+    def stack_event(self, status: str, reason: str | None = None) -> None:
+        if self.stack is not None:
+            self.stack._add_stack_event(status, resource_status_reason=reason)
+
+    # --- snapshots ---------------------------------------------------------------------------------------------------
+    def snapshot(self, call: str, vpcs: set[str], pcxs: set[str]) -> None:
+        with _CONTROL_LOCK:
+            self.touched |= vpcs
+            self.vpcs.update(_freeze_vpcs(self.backend, vpcs))
+            for p in pcxs:
+                self.pcxs[p] = _pcx_json(self.backend.vpc_pcxs[p])
+            self._append(call)
+
+    def _append(self, call: str) -> None:
+        meta = {"phase": self.phase, "logicalId": self.logical_id, "action": self.action, "call": call}
+        self.snapshots.append((meta, dict(self.vpcs), dict(self.pcxs)))
+
+    def _finish(self) -> None:
+        if not self.recording:
+            return
+        self.enter_phase("end")
+        self._append("end")
+        known = self.stack.__dict__.setdefault("_ext_vpcs", set()) if self.stack is not None else set()
+        known |= self.touched
+        involved = sorted(known)
+        trail = []
+        for meta, vpcs, pcxs in self.snapshots:
+            text = f"{self.stack_name} {self.kind} {meta['phase']}"
+            if meta["logicalId"]:
+                text += f": {meta['action']} {meta['logicalId']}"
+            if meta["call"] not in ("begin", "end"):
+                text += f" ({meta['call']})"
+            trail.append({
+                "stackName": self.stack_name, "operation": self.kind, "seed": self.seed, **meta, "step": text,
+                "networkAcls": [a for v in involved for a in vpcs.get(v, {}).get("networkAcls", [])],
+                "routeTables": [t for v in involved for t in vpcs.get(v, {}).get("routeTables", [])],
+                "vpcPeeringConnections": [p for p in pcxs.values() if p["RequesterVpcInfo"]["VpcId"] in known
+                                          or p["AccepterVpcInfo"]["VpcId"] in known],
+            })
+        with _CONTROL_LOCK:
+            CONTROL.trail.extend(trail)
+
+
+def _current_operation(rmap: Any, kind: str) -> Operation:
+    """The operation a Stack method started, or one of its own (a change set runs the resource map directly)."""
+    return _OPERATION if _OPERATION is not None else Operation(kind, rmap._account_id, rmap._region_name)
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # ResourceMap / Stack: AWS's update order, rollback, delete order
 # ---------------------------------------------------------------------------------------------------------------------
 
 
 class StackOperationFailed(Exception):
+    """A resource failed and the operation rolled back; `rollback_failed`: some of it could not be."""
+
     def __init__(self, logical_id: str, resource_type: str, cause: BaseException):
         super().__init__(f"{logical_id} ({resource_type}): {_error_text(cause)}")
         self.logical_id = logical_id
-        self.resource_type = resource_type
-        self.cause = cause
+        self.rollback_failed = False
 
 
-def _delete_quietly(rmap: Any, resource: Any, resource_json: dict[str, Any], what: str) -> None:
+def _type_of(resource_json: dict[str, Any]) -> str:
+    return resource_json.get("Type", "")
+
+
+def _physical_id(resource: Any) -> str:
+    return str(getattr(resource, "physical_resource_id", "") or "")
+
+
+def _counts(resource: Any, error: BaseException) -> bool:
+    """Whether a failed delete is a failure of the operation: for our models and injected faults. moto's own models
+    fail where AWS would not (a VPC whose route tables moto cannot delete): logged only, as before."""
+    return getattr(resource, "ext_model", False) or isinstance(error, InjectedFault)
+
+
+def _delete_step(op: Operation, rmap: Any, phase: str, lid: str, resource: Any, resource_json: dict[str, Any]) -> bool:
+    """Deletes one resource as a step of `phase`, with its events; a failure is an event, not an exception (cleanup
+    and rollback carry on, as CloudFormation does). Returns whether it went."""
     try:
-        rmap._delete_resource(resource, resource_json)
-    except Exception as e:  # noqa: BLE001 - rollback/cleanup keeps going, as CloudFormation does
-        log.warning("moto_ext: %s of %s failed: %s", what, getattr(resource, "logical_resource_id", "?"), e)
+        with op.acting(phase, lid, "delete"):
+            rmap._delete_resource(resource, resource_json)
+    except Exception as e:  # noqa: BLE001
+        log.warning("moto_ext: %s: delete of %s failed: %s", phase, lid, e)
+        if not _counts(resource, e):
+            return True
+        op.event(lid, _type_of(resource_json), "DELETE_FAILED", _error_text(e), _physical_id(resource))
+        return False
+    op.event(lid, _type_of(resource_json), "DELETE_COMPLETE", None, _physical_id(resource))
+    return True
 
 
 def _resource_map_create(self: Any, template: dict[str, Any]) -> bool:
-    """moto's create, in dependency order; a failure deletes what was created and raises StackOperationFailed."""
+    """moto's create, in an order the dependencies allow; a failure deletes what was created (dependents first) and
+    raises StackOperationFailed."""
+    op = _current_operation(self, "create")
     self._template = template
     self._resource_json_map = template["Resources"]
     self.tags.update({
         "aws:cloudformation:stack-name": self["AWS::StackName"],
         "aws:cloudformation:stack-id": self["AWS::StackId"],
     })
-    before = set(self._parsed_resources)
-    for lid in dependency_order(self._resource_json_map):
+    before = len(self._ext_creation_order)
+    for lid in op.order(self._resource_json_map, self._resource_json_map):
         try:
-            instance = self[lid]
-            if isinstance(instance, parsing.TaggedEC2Resource):
-                self.tags["aws:cloudformation:logical-id"] = lid
-                _backend(self._account_id, self._region_name).create_tags([instance.physical_resource_id], self.tags)
+            with op.acting("create", lid, "create"):
+                instance = self[lid]
+                if isinstance(instance, parsing.TaggedEC2Resource):
+                    self.tags["aws:cloudformation:logical-id"] = lid
+                    _backend(self._account_id, self._region_name).create_tags([instance.physical_resource_id],
+                                                                             self.tags)
         except Exception as e:
-            created = [k for k in self._ext_creation_order if k not in before and k in self._parsed_resources]
-            for done in reversed(created):
-                _delete_quietly(self, self._parsed_resources.pop(done), self._resource_json_map[done], "rollback")
-            raise StackOperationFailed(lid, self._resource_json_map[lid]["Type"], e) from e
+            op.event(lid, _type_of(self._resource_json_map[lid]), "CREATE_FAILED", _error_text(e))
+            op.stack_event("ROLLBACK_IN_PROGRESS", f"The following resource(s) failed to create: [{lid}]. "
+                                                   "Rollback requested by user.")
+            op.enter_phase("rollback")
+            failed = StackOperationFailed(lid, _type_of(self._resource_json_map[lid]), e)
+            created = [k for k in self._ext_creation_order[before:] if k in self._parsed_resources]
+            for done in op.order(created, self._resource_json_map, reverse=True):
+                if _delete_step(op, self, "rollback", done, self._parsed_resources[done], self._resource_json_map[done]):
+                    self._parsed_resources.pop(done)
+                else:
+                    failed.rollback_failed = True
+            raise failed from e
+        op.event(lid, _type_of(self._resource_json_map[lid]), "CREATE_COMPLETE", None,
+                 _physical_id(self._parsed_resources.get(lid)))
     return True
 
 
+def _changed_closure(old_json: dict[str, Any], new_json: dict[str, Any], modified: set[str]) -> set[str]:
+    """Unchanged resources that reference a modified one (or one of these): a replacement gives them new property
+    values, so CloudFormation updates them; whether it does is decided when their turn comes."""
+    names = set(new_json)
+    refs = {lid: _references(body.get("Properties", {}), names) for lid, body in new_json.items()}
+    maybe: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for lid in new_json:
+            if lid in old_json and lid not in modified and lid not in maybe and refs[lid] & (modified | maybe):
+                maybe.add(lid)
+                grew = True
+    return maybe
+
+
+def _resolved_props(rmap: Any, lid: str) -> Any:
+    parsed = parsing.parse_resource_and_generate_name(lid, copy.deepcopy(rmap._resource_json_map[lid]), rmap)
+    return (parsed[1].get("Properties") or {}) if parsed else None
+
+
 def _resource_map_update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
-    """AWS's order: creates and updates (replacements created new) first, in dependency order; deletions last."""
+    """AWS's order: creates, replacements (new halves) and in-place updates first, each once what it depends on among
+    them is done; then the cleanup deletes removed resources and old halves, dependents first. A failure rolls back:
+    in-place changes are reverted (dependents first), then what the update created is deleted (dependents first)."""
+    op = _current_operation(self, "update")
     diff = self.build_resource_diff(template, parameters)
     old = dict(
         template=self._template, json=self._resource_json_map, params=self.input_parameters,
@@ -709,93 +1181,135 @@ def _resource_map_update(self: Any, template: dict[str, Any], parameters: dict[s
     self.load_parameters()
     self.load_conditions()
     self._resource_json_map = template["Resources"]
+    new_json = self._resource_json_map
 
+    added, modified = set(diff["Add"]), set(diff["Modify"])
+    maybe = _changed_closure(old["json"], new_json, modified)
     created_before = len(self._ext_creation_order)
-    replaced: list[tuple[str, Any, dict[str, Any]]] = []  # (logical id, old resource, old json) for cleanup
-    in_place: list[tuple[str, Any, dict[str, Any]]] = []  # (logical id, resource, old props) for rollback
-    try:
-        for lid in dependency_order(self._resource_json_map):
-            try:
-                if lid in diff["Add"]:
+    replaced: dict[str, tuple[Any, Any]] = {}  # logical id -> (old resource, new resource): old deleted at cleanup
+    in_place: dict[str, tuple[Any, Any]] = {}  # logical id -> (resource, old props): reverted on rollback
+    failed: StackOperationFailed | None = None
+    for lid in op.order(added | modified | maybe, new_json):
+        rtype = _type_of(new_json[lid])
+        try:
+            if lid in added:
+                with op.acting("update", lid, "create"):
                     _ = self[lid]
-                elif lid in diff["Modify"]:
-                    original = self._parsed_resources.get(lid)
-                    if original is None or isinstance(original, str):
-                        _ = self[lid]  # never created (condition, unsupported type): create it now
-                        continue
-                    old_props = copy.deepcopy(getattr(original, "props", None))
-                    changed = parsing.parse_and_update_resource(
-                        lid, self._resource_json_map[lid], self, self._account_id, self._region_name
-                    )
-                    if changed is None:
-                        log.warning("moto_ext: moto cannot update %s (%s): kept as is", lid,
-                                    self._resource_json_map[lid]["Type"])
-                        continue
-                    self._parsed_resources[lid] = changed
-                    if getattr(changed, "ext_replaces", None) is original:
-                        replaced.append((lid, original, old["json"][lid]))
-                    elif getattr(changed, "ext_model", False):
-                        in_place.append((lid, changed, old_props))
-            except Exception as e:
-                raise StackOperationFailed(lid, self._resource_json_map[lid]["Type"], e) from e
-    except StackOperationFailed:
-        # roll back: new resources and replacements go, in-place changes are reverted, the old template stays
-        for lid in reversed(self._ext_creation_order[created_before:]):
-            res = self._parsed_resources.get(lid)
-            if res is not None and lid not in old["parsed"]:
-                _delete_quietly(self, res, self._resource_json_map[lid], "rollback")
-        for lid, original, old_json in reversed(replaced):
-            _delete_quietly(self, self._parsed_resources[lid], self._resource_json_map[lid], "rollback")
-        for lid, resource, old_props in reversed(in_place):
+                op.event(lid, rtype, "CREATE_COMPLETE", None, _physical_id(self._parsed_resources.get(lid)))
+                continue
+            original = self._parsed_resources.get(lid)
+            if original is None or isinstance(original, str):
+                with op.acting("update", lid, "create"):
+                    _ = self[lid]  # never created (condition, unsupported type): create it now
+                continue
+            ext = getattr(original, "ext_model", False)
+            if ext and _resolved_props(self, lid) == original.props:
+                if lid in modified:  # Metadata, DependsOn, …: nothing to call
+                    op.event(lid, rtype, "UPDATE_COMPLETE", None, _physical_id(original))
+                continue
+            if not ext and lid not in modified:
+                continue  # moto's own models keep no properties to compare: as before, unchanged
+            old_props = copy.deepcopy(getattr(original, "props", None))
+            with op.acting("update", lid, "update"):
+                changed = parsing.parse_and_update_resource(lid, new_json[lid], self, self._account_id,
+                                                            self._region_name)
+            if changed is None:
+                log.warning("moto_ext: moto cannot update %s (%s): kept as is", lid, rtype)
+                continue
+            self._parsed_resources[lid] = changed
+            if getattr(changed, "ext_replaces", None) is original:
+                replaced[lid] = (original, changed)
+            elif getattr(changed, "ext_model", False):
+                in_place[lid] = (changed, old_props)
+            op.event(lid, rtype, "UPDATE_COMPLETE", None, _physical_id(changed))
+        except Exception as e:
+            failed = StackOperationFailed(lid, rtype, e)
+            failed.__cause__ = e
+            op.event(lid, rtype, "UPDATE_FAILED", _error_text(e))
+            break
+
+    if failed is not None:
+        op.stack_event("UPDATE_ROLLBACK_IN_PROGRESS",
+                       f"The following resource(s) failed to update: [{failed.logical_id}]. {failed}")
+        rollback_failed = False
+        # 1. in-place changes back to their previous properties, dependents first
+        op.enter_phase("rollback")
+        for lid in op.order(in_place, new_json, reverse=True):
+            resource, old_props = in_place[lid]
             try:
-                resource._update_in_place(old_props)
+                with op.acting("rollback", lid, "update"):
+                    resource._update_in_place(old_props)
                 resource.props = old_props
+                op.event(lid, _type_of(old["json"][lid]), "UPDATE_COMPLETE", None, _physical_id(resource))
             except Exception as e:  # noqa: BLE001
+                rollback_failed = True
                 log.warning("moto_ext: rollback of %s failed: %s", lid, e)
+                op.event(lid, _type_of(old["json"][lid]), "UPDATE_FAILED", _error_text(e), _physical_id(resource))
+        # 2. what the update created (new resources, new halves of replacements), dependents first
+        op.stack_event("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+        op.enter_phase("rollback-cleanup")
+        created = {k for k in self._ext_creation_order[created_before:]
+                   if k in self._parsed_resources and k not in old["parsed"]}
+        for lid in op.order(created | set(replaced), new_json, reverse=True):
+            resource = replaced[lid][1] if lid in replaced else self._parsed_resources[lid]
+            rollback_failed |= not _delete_step(op, self, "rollback-cleanup", lid, resource, new_json[lid])
         self._parsed_resources.clear()
         self._parsed_resources.update(old["parsed"])
         self._template, self._resource_json_map, self.input_parameters = old["template"], old["json"], old["params"]
         self.load_mapping()
         self.load_parameters()
         self.load_conditions()
-        raise
+        failed.rollback_failed = rollback_failed
+        raise failed
 
-    # cleanup: replaced resources, then removed ones, dependents before what they depend on
-    for lid, original, old_json in reversed(replaced):
-        _delete_quietly(self, original, old_json, "cleanup")
-    for lid in reversed(dependency_order(old["json"])):
-        if lid in diff["Remove"] and lid in self._parsed_resources:
-            resource = self._parsed_resources.pop(lid)
-            if resource is not None and not isinstance(resource, str):
-                _delete_quietly(self, resource, old["json"][lid], "cleanup")
+    # cleanup: removed resources and old halves of replacements, dependents (in the old template) first
+    op.stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+    op.enter_phase("cleanup")
+    removed = [lid for lid in diff["Remove"] if lid in self._parsed_resources]
+    for lid in op.order(removed + list(replaced), old["json"], reverse=True):
+        resource = replaced[lid][0] if lid in replaced else self._parsed_resources.pop(lid)
+        if resource is not None and not isinstance(resource, str):
+            _delete_step(op, self, "cleanup", lid, resource, old["json"][lid])
 
 
 def _resource_map_delete(self: Any) -> None:
-    """Delete in reverse dependency order; our resource types must go, moto's own may fail (logged)."""
+    """Delete in an order the dependencies allow (dependents first); moto's own types may fail (logged, as before),
+    ours must go: a failure leaves them in the stack and raises."""
+    op = _current_operation(self, "delete")
     failures = []
-    for lid in reversed(dependency_order(self._resource_json_map)):
+    present = [lid for lid, body in self._resource_json_map.items()
+               if body.get("DeletionPolicy") != "Retain"
+               and self._parsed_resources.get(lid) is not None and not isinstance(self._parsed_resources[lid], str)]
+    deps = dependencies(self._resource_json_map)
+    kept: set[str] = set()  # failed, or still needed by something that failed: they stay in the stack
+    for lid in op.order(present, self._resource_json_map, reverse=True):
         body = self._resource_json_map[lid]
-        if body.get("DeletionPolicy") == "Retain":
-            continue
-        resource = self._parsed_resources.get(lid)
-        if resource is None or isinstance(resource, str):
+        resource = self._parsed_resources[lid]
+        if any(lid in deps[k] for k in kept):
+            kept.add(lid)
             continue
         try:
-            self._delete_resource(resource, body)
+            with op.acting("delete", lid, "delete"):
+                self._delete_resource(resource, body)
             self._parsed_resources.pop(lid)
+            op.event(lid, _type_of(body), "DELETE_COMPLETE", None, _physical_id(resource))
         except Exception as e:  # noqa: BLE001
-            if getattr(resource, "ext_model", False):
+            if _counts(resource, e):
+                kept.add(lid)
                 failures.append(f"{lid}: {_error_text(e)}")
+                op.event(lid, _type_of(body), "DELETE_FAILED", _error_text(e), _physical_id(resource))
             else:
                 log.warning("moto_ext: moto could not delete %s (%s): %s", lid, body["Type"], e)
+                self._parsed_resources.pop(lid)
     if failures:
-        raise parsing.ValidationError(message="DELETE_FAILED: " + "; ".join(failures))
+        raise parsing.ValidationError(message="; ".join(failures))
 
 
-def _resource_event(stack: Any, logical_id: str, resource_type: str, status: str, reason: str | None) -> None:
+def _resource_event(stack: Any, logical_id: str, resource_type: str, status: str, reason: str | None,
+                    physical_id: str = "") -> None:
     stack.events.append(cfn_models.Event(
         stack_id=stack.stack_id, stack_name=stack.name, logical_resource_id=logical_id,
-        physical_resource_id="", resource_type=resource_type, resource_status=status,
+        physical_resource_id=physical_id, resource_type=resource_type, resource_status=status,
         resource_status_reason=reason, resource_properties=None,
     ))
 
@@ -813,17 +1327,15 @@ _stock_getitem = parsing.ResourceMap.__getitem__
 def _stack_create_resources(self: Any) -> None:
     self.status = "CREATE_IN_PROGRESS"
     self.description = self.template_dict.get("Description")
-    try:
-        self.resource_map.create(self.template_dict)
-    except StackOperationFailed as e:
-        self.resource_map._ext_frozen = True
-        self.output_map = parsing.OutputMap(self.resource_map, {"Resources": {}}, self.stack_id)  # no outputs
-        _resource_event(self, e.logical_id, e.resource_type, "CREATE_FAILED", _error_text(e.cause))
-        self._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=f"The following resource(s) failed to "
-                                                                           f"create: [{e.logical_id}]. {e}")
-        self.status = "ROLLBACK_COMPLETE"
-        self._add_stack_event("ROLLBACK_COMPLETE")
-        return
+    with Operation("create", self.account_id, self.region_name, self):
+        try:
+            self.resource_map.create(self.template_dict)
+        except StackOperationFailed as e:
+            self.resource_map._ext_frozen = True
+            self.output_map = parsing.OutputMap(self.resource_map, {"Resources": {}}, self.stack_id)  # no outputs
+            self.status = "ROLLBACK_FAILED" if e.rollback_failed else "ROLLBACK_COMPLETE"
+            self._add_stack_event(self.status)
+            return
     self.mark_creation_complete()
 
 
@@ -833,16 +1345,14 @@ def _stack_update(self: Any, template: str, role_arn: str | None = None, paramet
     old_template, old_dict = self.template, self.template_dict
     self.template = template
     self._parse_template()
-    try:
-        self.resource_map.update(self.template_dict, parameters)
-    except StackOperationFailed as e:
-        self.template, self.template_dict = old_template, old_dict
-        _resource_event(self, e.logical_id, e.resource_type, "UPDATE_FAILED", _error_text(e.cause))
-        self._add_stack_event("UPDATE_ROLLBACK_IN_PROGRESS",
-                              resource_status_reason=f"The following resource(s) failed to update: [{e.logical_id}]. {e}")
-        self.status = "UPDATE_ROLLBACK_COMPLETE"
-        self._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
-        return
+    with Operation("update", self.account_id, self.region_name, self):
+        try:
+            self.resource_map.update(self.template_dict, parameters)
+        except StackOperationFailed as e:
+            self.template, self.template_dict = old_template, old_dict
+            self.status = "UPDATE_ROLLBACK_FAILED" if e.rollback_failed else "UPDATE_ROLLBACK_COMPLETE"
+            self._add_stack_event(self.status)
+            return
     self.output_map = self._create_output_map()
     self._add_stack_event("UPDATE_COMPLETE")
     self.status = "UPDATE_COMPLETE"
@@ -851,6 +1361,36 @@ def _stack_update(self: Any, template: str, role_arn: str | None = None, paramet
         self.parameters = parameters
     if tags is not None:
         self.tags = tags
+
+
+def _stack_delete(self: Any) -> None:
+    self._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
+    with Operation("delete", self.account_id, self.region_name, self):
+        try:
+            self.resource_map.delete()
+        except parsing.ValidationError as e:
+            self.status = "DELETE_FAILED"
+            self._add_stack_event("DELETE_FAILED", resource_status_reason=f"The following resource(s) failed to "
+                                                                          f"delete: {e.message}")
+            return
+    self._add_stack_event("DELETE_COMPLETE")
+    self.status = "DELETE_COMPLETE"
+
+
+def _backend_delete_stack(self: Any, name_or_stack_id: str) -> None:
+    """moto's DeleteStack, but a stack whose delete failed stays (DELETE_FAILED), to be deleted again."""
+    stack = self.stacks.get(name_or_stack_id) or next(
+        (s for s in self.stacks.values() if s.name == name_or_stack_id), None)
+    if stack is None:
+        return  # as on AWS: deleting a stack that does not exist succeeds
+    export_names = [export.name for export in stack.exports]
+    stack.delete()
+    if stack.status == "DELETE_FAILED":
+        return
+    self.stacks.pop(stack.stack_id, None)
+    self.deleted_stacks[stack.stack_id] = stack
+    for export_name in export_names:
+        self.exports.pop(export_name, None)
 
 
 def _previous_defaults(instance: Any, incoming_params: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -923,6 +1463,26 @@ def apply() -> None:
     parsing.ResourceMap.delete = _resource_map_delete  # type: ignore[method-assign]
     cfn_models.Stack.create_resources = _stack_create_resources  # type: ignore[method-assign]
     cfn_models.Stack.update = _stack_update  # type: ignore[method-assign]
+    cfn_models.Stack.delete = _stack_delete  # type: ignore[method-assign]
+    cfn_models.CloudFormationBackend.delete_stack = _backend_delete_stack  # type: ignore[method-assign]
+
+    # snapshots after the EC2 calls that change what traffic passes
+    from moto.ec2.models import EC2Backend
+
+    for name in _RECORDED_CALLS:
+        setattr(EC2Backend, name, _recorded(name, getattr(EC2Backend, name)))
+
+    # the test-only control endpoint
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    stock_call = DomainDispatcherApplication.__call__
+
+    def dispatch(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO", "").startswith("/moto-ext/"):
+            return _control_app(environ, start_response)
+        return stock_call(self, environ, start_response)
+
+    DomainDispatcherApplication.__call__ = dispatch  # type: ignore[method-assign]
     stock_resolve = cfn_models.CloudFormationBackend._resolve_update_parameters
 
     def _resolve_update_parameters(self: Any, instance: Any, incoming_params: list[dict[str, Any]]) -> dict[str, Any]:

@@ -16,17 +16,43 @@
  *   "tcp:1000-2000", "udp:53", "icmp:3:4", "all"), `externalCidrBlocks`, `blanketDeny`, and for "imported" the ids in
  *   `imported` (its `otherNetworkAclIds` order is the `denyNetworkAcls` order); `"peering": false` gives the new VPC
  *   without the construct.
+ * - `{ "kind": "vendors", "stackName", "imported", "vendors": VendorVariant[] }`: the imported VPC of `imported` (its
+ *   peering fields unused) with one `VpcPeeringExternal` per vendor, in that order, each with the props its entry gives
+ *   (see `VendorVariant`; the other tiers' NACLs get the denies): several vendors on one NACL, presets,
+ *   `createNetworkAcl`, the accepter. No bootstrap version rule (the test deploys through the API). Give it an
+ *   `assembly` when a vendor accepts: its function's asset must be published before the deploy.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { traffic } from './traffic-spec';
 import { exampleVpc, ImportedVpcExampleStack, ImportedVpcExampleStackProps, NewVpcExampleStack } from '../../example/stacks';
-import { VpcPeeringExternal } from '../../src';
+import { ExpectedRequester, SaasPeeringPreset, VpcPeeringExternal } from '../../src';
+
+/** One `VpcPeeringExternal` of a "vendors" variant. */
+interface VendorVariant {
+  /** The construct id. */
+  readonly id: string;
+  readonly pcx: string;
+  readonly externalCidrBlocks?: string[];
+  readonly allowOutbound?: string[];
+  readonly allowInbound?: string[];
+  /** `SaasPeeringPreset` factories by name: "mongoDbAtlas", "confluentCloud", "redisCloud". */
+  readonly presets?: Array<'mongoDbAtlas' | 'confluentCloud' | 'redisCloud'>;
+  readonly createNetworkAcl?: boolean;
+  /**
+   * Where the allows go: "private" (default, without `createNetworkAcl`) passes the private NACL as `networkAcls`,
+   * "subnets" passes none (the NACL the app associates the subnets with, e.g. another vendor's `createNetworkAcl`).
+   */
+  readonly networkAcls?: 'private' | 'subnets';
+  readonly acceptPeeringConnection?: boolean;
+  readonly expectedRequester?: ExpectedRequester;
+  readonly allowDnsResolutionFromRemoteVpc?: boolean;
+}
 
 interface Variant {
-  readonly kind: 'example-new' | 'example-imported' | 'new' | 'imported';
+  readonly kind: 'example-new' | 'example-imported' | 'new' | 'imported' | 'vendors';
   readonly stackName: string;
   /** A subdirectory of the outdir holding its own cloud assembly (default: the outdir itself). */
   readonly assembly?: string;
@@ -39,6 +65,44 @@ interface Variant {
   readonly blanketDeny?: boolean;
   /** "new" only: false synthesizes the VPC alone (the state before the peering exists). */
   readonly peering?: boolean;
+  /** "vendors" only. */
+  readonly vendors?: VendorVariant[];
+}
+
+const PRESETS = {
+  mongoDbAtlas: () => SaasPeeringPreset.mongoDbAtlas(),
+  confluentCloud: () => SaasPeeringPreset.confluentCloud(),
+  redisCloud: () => SaasPeeringPreset.redisCloud(),
+};
+
+/** The imported VPC of `v.imported` with one construct per vendor of `v.vendors`. */
+function vendorsStack(app: App, v: Variant): Stack {
+  const p = v.imported!;
+  const stack = new Stack(app, v.stackName, {
+    synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
+  });
+  const vpc = importedVpc(stack, p);
+  const privateAcl = ec2.NetworkAcl.fromNetworkAclId(stack, 'PrivateAcl', p.privateNetworkAclId);
+  const otherAcls = p.otherNetworkAclIds.map((id, i) => ec2.NetworkAcl.fromNetworkAclId(stack, `OtherAcl${i}`, id));
+  for (const vendor of v.vendors ?? []) {
+    const ownAcl = vendor.createNetworkAcl || vendor.networkAcls === 'subnets';
+    new VpcPeeringExternal(stack, vendor.id, {
+      vpc,
+      vpcPeeringConnectionId: vendor.pcx,
+      ...(vendor.externalCidrBlocks ? { externalCidrBlocks: vendor.externalCidrBlocks } : {}),
+      ...(vendor.allowOutbound ? { allowOutbound: vendor.allowOutbound.map(traffic) } : {}),
+      ...(vendor.allowInbound ? { allowInbound: vendor.allowInbound.map(traffic) } : {}),
+      ...(vendor.presets ? { presets: vendor.presets.map(name => PRESETS[name]()) } : {}),
+      ...(vendor.createNetworkAcl === undefined ? {} : { createNetworkAcl: vendor.createNetworkAcl }),
+      ...(ownAcl ? {} : { networkAcls: [privateAcl] }),
+      denyNetworkAcls: otherAcls,
+      ...(vendor.acceptPeeringConnection === undefined ? {} : { acceptPeeringConnection: vendor.acceptPeeringConnection }),
+      ...(vendor.expectedRequester ? { expectedRequester: vendor.expectedRequester } : {}),
+      ...(vendor.allowDnsResolutionFromRemoteVpc === undefined ? {}
+        : { allowDnsResolutionFromRemoteVpc: vendor.allowDnsResolutionFromRemoteVpc }),
+    });
+  }
+  return stack;
 }
 
 
@@ -60,17 +124,22 @@ function newVpcStack(app: App, v: Variant): Stack {
   return stack;
 }
 
-/** ImportedVpcExampleStack with the construct's props from the variant: keep it in step with example/stacks.ts. */
-function importedVpcStack(app: App, v: Variant): Stack {
-  const p = v.imported!;
-  const stack = new Stack(app, v.stackName);
-  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+/** The VPC of `p`, imported as ImportedVpcExampleStack imports it. */
+function importedVpc(stack: Stack, p: ImportedVpcExampleStackProps): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: p.vpcId,
     vpcCidrBlock: p.vpcCidrBlock,
     availabilityZones: p.availabilityZones,
     privateSubnetIds: p.privateSubnetIds,
     privateSubnetRouteTableIds: p.privateSubnetRouteTableIds,
   });
+}
+
+/** ImportedVpcExampleStack with the construct's props from the variant: keep it in step with example/stacks.ts. */
+function importedVpcStack(app: App, v: Variant): Stack {
+  const p = v.imported!;
+  const stack = new Stack(app, v.stackName);
+  const vpc = importedVpc(stack, p);
   new VpcPeeringExternal(stack, 'Database', {
     vpc,
     vpcPeeringConnectionId: p.vpcPeeringConnectionId,
@@ -112,6 +181,9 @@ function main(): void {
         break;
       case 'imported':
         importedVpcStack(app, v);
+        break;
+      case 'vendors':
+        vendorsStack(app, v);
         break;
       default:
         throw new Error(`unknown kind ${(v as Variant).kind}`);

@@ -204,3 +204,38 @@ class TestRefuse:
         assert w.deploy(assembly, stack, create=True) == "ROLLBACK_COMPLETE"
         reasons = " ".join(emu.failure_reasons(w.cfn, stack))
         assert f"VPC peering connection {pcx} is rejected" in reasons, reasons
+
+
+class TestRollback:
+    def test_a_failure_after_the_dns_option_sends_the_custom_resources_their_delete(self, world: World) -> None:
+        """A resource made after the DNS resolution fails (an injected fault): the create rolls back by deleting what it
+        made, dependents first: the DNS resolution's Delete turns the option off again, then the acceptance's Delete
+        leaves the connection active — read back through EC2, the stack events and the trail of snapshots."""
+        w = world
+        pcx = w.request()
+        stack = "PeeringAccepterRolledBack"
+        assembly = synth([{"stackName": stack, "vpcId": w.vpc, "pcx": pcx, "allowDnsResolutionFromRemoteVpc": True,
+                           "expectedRequester": {"accountId": emu.THIRD_PARTY_ACCOUNT}}])[stack]
+        publish_assets(assembly, stack, w.account)
+        template = template_of(assembly, stack)
+        (dns,) = [k for k, v in template["Resources"].items() if v["Type"] == "Custom::VpcPeeringDnsResolution"]
+        (acceptance,) = [k for k, v in template["Resources"].items() if v["Type"] == "Custom::VpcPeeringAcceptance"]
+        template["Resources"]["Late"] = {"Type": "AWS::EC2::NetworkAcl", "Properties": {"VpcId": w.vpc},
+                                         "DependsOn": [dns]}
+        with emu.recording():
+            emu.inject_fault("Late", "create", stack_name=stack)
+            assert emu.create_stack(w.cfn, stack, template) == "ROLLBACK_COMPLETE"
+            snapshots = emu.trail(stack)
+        assert w.status(pcx) == "active"
+        assert w.dns_option(pcx) is False
+        events = [(e["LogicalResourceId"], e["ResourceStatus"])
+                  for e in w.cfn.describe_stack_events(StackName=stack)["StackEvents"][::-1]]
+        rollback = events[events.index((stack, "ROLLBACK_IN_PROGRESS")):]
+        assert rollback.index((dns, "DELETE_COMPLETE")) < rollback.index((acceptance, "DELETE_COMPLETE"))
+        calls = [(s["phase"], s["logicalId"], s["call"]) for s in snapshots if s["logicalId"] in (dns, acceptance)]
+        assert calls == [("create", acceptance, "AcceptVpcPeeringConnection"),
+                         ("create", dns, "ModifyVpcPeeringConnectionOptions"),
+                         ("rollback", dns, "ModifyVpcPeeringConnectionOptions")], calls
+        options = [p["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"]
+                   for s in snapshots for p in s["vpcPeeringConnections"] if p["VpcPeeringConnectionId"] == pcx]
+        assert options[0] is False and True in options and options[-1] is False
