@@ -1,5 +1,5 @@
-import { assertUpdatable, duplicateKeys, physicalKey, simulateUpdate } from './cfn-update';
-import { CfnTemplate } from './template';
+import { assertUpdatable, duplicateKeys, physicalKey, simulateUpdate } from '../../src/analysis/cfn-update';
+import { CfnTemplate } from '../../src/analysis/template';
 
 const ACL = { 'Fn::GetAtt': ['Vpc8378EB38', 'DefaultNetworkAcl'] };
 const RTB = { Ref: 'VpcAppSubnet1RouteTable' };
