@@ -6,13 +6,20 @@
  * CloudFormation semantics mirrored here (resource schemas, update behaviour):
  * - a resource whose create-only property changes is *replaced*: a new physical resource is created, the old one is
  *   deleted later; other property changes update the resource in place;
+ * - a replaced resource gets a new physical id (and new attributes), so every resource that references it (`Ref`,
+ *   `Fn::GetAtt`, `Fn::Sub`) changes too: replaced when the reference sits in a create-only property, updated in
+ *   place otherwise;
  * - new and replacement resources are created first, while every resource of the previous template still exists;
  *   removed resources and the old halves of replacements are deleted last (cleanup);
  * - EC2 identifies a route by (route table, destination) and a NACL entry by (NACL, direction, rule number), so
  *   creating one whose identity is still held fails the whole update.
  */
 import * as ipaddr from 'ipaddr.js';
-import { CfnResource, CfnTemplate, cfnBoolean, cfnInteger, jsonEqual, NACL_ENTRY_TYPE, ROUTE_TYPE } from './template';
+import { referencedResources } from './references';
+import {
+  CfnResource, CfnTemplate, cfnBoolean, cfnInteger, isCustomResourceType, jsonEqual, NACL_ENTRY_TYPE, NACL_TYPE, ROUTE_TYPE,
+  SUBNET_NACL_ASSOCIATION_TYPE, SUBNET_TYPE, VPC_TYPE,
+} from './template';
 
 /** The EC2 error a create fails with when its physical identity is already taken. */
 export type AlreadyExistsError = 'NetworkAclEntryAlreadyExists' | 'RouteAlreadyExists';
@@ -38,18 +45,25 @@ export interface DuplicateKey {
   readonly logicalIds: string[];
 }
 
-/** What a stack update from one template to another does to each logical id, and which creates would fail. */
-export interface UpdateSimulation {
+/** What a stack update from one template to another does to each logical id (each list sorted). */
+export interface UpdateClassification {
   /** Only in the new template: created. */
   readonly added: string[];
   /** Only in the old template: deleted during cleanup. */
   readonly removed: string[];
-  /** In both, but the Type or a create-only property changed: new resource created, old one deleted during cleanup. */
+  /**
+   * In both, but the Type or a create-only property changed, or a create-only property references a replaced resource:
+   * new resource created, old one deleted during cleanup.
+   */
   readonly replaced: string[];
-  /** In both, only properties that update in place changed. */
+  /** In both, only properties that update in place changed (or reference a replaced resource). */
   readonly updatedInPlace: string[];
-  /** In both with equal Type and Properties. */
+  /** In both with equal Type and Properties, referencing no replaced resource. */
   readonly unchanged: string[];
+}
+
+/** What a stack update from one template to another does to each logical id, and which creates would fail. */
+export interface UpdateSimulation extends UpdateClassification {
   /** The creates (of added and replaced resources) that fail, and duplicates within the new template. */
   readonly conflicts: KeyConflict[];
 }
@@ -59,13 +73,29 @@ const asIs: Normaliser = (v) => v;
 
 /**
  * Create-only properties (a change replaces the resource) of the types whose identity matters here, with the
- * normalisation CloudFormation applies when comparing (`Egress` absent == false, `RuleNumber` '5' == 5).
- * Other types are treated as updatable in place, except for a Type change.
+ * normalisation CloudFormation applies when comparing (`Egress` absent == false, `RuleNumber` '5' == 5), from the
+ * resource schemas. Other types are treated as updatable in place, except for a Type change.
  */
 const CREATE_ONLY: Record<string, Record<string, Normaliser>> = {
   [ROUTE_TYPE]: { RouteTableId: asIs, DestinationCidrBlock: asIs, DestinationIpv6CidrBlock: asIs, DestinationPrefixListId: asIs },
   [NACL_ENTRY_TYPE]: { NetworkAclId: asIs, RuleNumber: (v) => cfnInteger(v) ?? v, Egress: (v) => cfnBoolean(v, false) ?? v },
+  [SUBNET_NACL_ASSOCIATION_TYPE]: { SubnetId: asIs, NetworkAclId: asIs },
+  [NACL_TYPE]: { VpcId: asIs },
+  [SUBNET_TYPE]: { VpcId: asIs, CidrBlock: asIs, AvailabilityZone: asIs, AvailabilityZoneId: asIs },
+  [VPC_TYPE]: { CidrBlock: asIs },
 };
+
+/**
+ * A custom resource gets an Update event for any property change; the peering handlers of this library answer a new
+ * `VpcPeeringConnectionId` with a new physical id, which CloudFormation treats as a replacement (the old one is deleted
+ * during cleanup).
+ */
+const CUSTOM_RESOURCE_CREATE_ONLY: Record<string, Normaliser> = { VpcPeeringConnectionId: asIs };
+
+/** The create-only properties of a resource type (see {@link CREATE_ONLY}), with their normalisation. */
+function createOnlyProperties(type: string): Record<string, Normaliser> {
+  return isCustomResourceType(type) ? CUSTOM_RESOURCE_CREATE_ONLY : CREATE_ONLY[type] ?? {};
+}
 
 /**
  * The EC2 identity of a route (`RouteTableId` + destination) or NACL entry (`NetworkAclId` + direction + rule number)
@@ -111,16 +141,9 @@ export function duplicateKeys(template: CfnTemplate): DuplicateKey[] {
 export function simulateUpdate(oldTemplate: CfnTemplate, newTemplate: CfnTemplate): UpdateSimulation {
   const oldResources = oldTemplate.Resources ?? {};
   const newResources = newTemplate.Resources ?? {};
-  const result: Omit<UpdateSimulation, 'conflicts'> = { added: [], removed: [], replaced: [], updatedInPlace: [], unchanged: [] };
-
-  for (const id of Object.keys(oldResources)) if (!(id in newResources)) result.removed.push(id);
-  for (const [id, now] of Object.entries(newResources)) {
-    const before = oldResources[id];
-    if (!before) result.added.push(id);
-    else if (isReplacement(before, now)) result.replaced.push(id);
-    else if (!jsonEqual(before.Properties ?? {}, now.Properties ?? {})) result.updatedInPlace.push(id);
-    else result.unchanged.push(id);
-  }
+  const result = classifyUpdate(oldTemplate, newTemplate);
+  const replaced = new Set(result.replaced);
+  const newIds = new Set(Object.keys(newResources));
 
   const oldHolders = new Map<string, string[]>();
   for (const [id, resource] of Object.entries(oldResources)) {
@@ -130,7 +153,9 @@ export function simulateUpdate(oldTemplate: CfnTemplate, newTemplate: CfnTemplat
   const conflicts: KeyConflict[] = [];
   for (const id of [...result.added, ...result.replaced]) {
     const key = physicalKey(newResources[id]);
-    for (const heldBy of (key === undefined ? [] : oldHolders.get(key) ?? [])) {
+    // In a replaced NACL or route table the key names a new physical container: nothing of the old template holds it.
+    const containerReplaced = [...referencedResources(identityContainer(newResources[id]), newIds)].some((r) => replaced.has(r));
+    for (const heldBy of (key === undefined || containerReplaced ? [] : oldHolders.get(key) ?? [])) {
       conflicts.push({ reason: 'held-by-old-template', error: errorFor(newResources[id].Type), key: key!, logicalId: id, heldBy });
     }
   }
@@ -140,15 +165,43 @@ export function simulateUpdate(oldTemplate: CfnTemplate, newTemplate: CfnTemplat
     }
   }
 
-  const sorted = (ids: string[]) => [...ids].sort();
-  return {
-    added: sorted(result.added),
-    removed: sorted(result.removed),
-    replaced: sorted(result.replaced),
-    updatedInPlace: sorted(result.updatedInPlace),
-    unchanged: sorted(result.unchanged),
-    conflicts,
-  };
+  return { ...result, conflicts };
+}
+
+/**
+ * Classifies every logical id of an update from `oldTemplate` to `newTemplate`: added, removed, replaced (Type or a
+ * create-only property changed, or a create-only property references a replaced resource), updated in place (other
+ * properties changed, or they reference a replaced resource), unchanged. Each list is sorted.
+ */
+export function classifyUpdate(oldTemplate: CfnTemplate, newTemplate: CfnTemplate): UpdateClassification {
+  const oldResources = oldTemplate.Resources ?? {};
+  const newResources = newTemplate.Resources ?? {};
+  const newIds = new Set(Object.keys(newResources));
+  const inBoth = Object.keys(newResources).filter((id) => id in oldResources);
+  const replaced = new Set(inBoth.filter((id) => isReplacement(oldResources[id], newResources[id])));
+  const refersToReplaced = (value: unknown) => [...referencedResources(value, newIds)].some((r) => replaced.has(r));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const id of inBoth) {
+      const properties = newResources[id].Properties ?? {};
+      if (!replaced.has(id) && Object.keys(createOnlyProperties(newResources[id].Type)).some((prop) => refersToReplaced(properties[prop]))) {
+        replaced.add(id);
+        grew = true;
+      }
+    }
+  }
+
+  const result: UpdateClassification = { added: [], removed: [], replaced: [], updatedInPlace: [], unchanged: [] };
+  for (const id of Object.keys(oldResources)) if (!(id in newResources)) result.removed.push(id);
+  for (const [id, now] of Object.entries(newResources)) {
+    const before = oldResources[id];
+    if (!before) result.added.push(id);
+    else if (replaced.has(id)) result.replaced.push(id);
+    else if (!jsonEqual(before.Properties ?? {}, now.Properties ?? {}) || refersToReplaced(now.Properties)) result.updatedInPlace.push(id);
+    else result.unchanged.push(id);
+  }
+  for (const ids of Object.values(result)) ids.sort();
+  return result;
 }
 
 /**
@@ -167,9 +220,14 @@ export function assertUpdatable(oldTemplate: CfnTemplate, newTemplate: CfnTempla
 
 function isReplacement(before: CfnResource, now: CfnResource): boolean {
   if (before.Type !== now.Type) return true;
-  const createOnly = CREATE_ONLY[now.Type] ?? {};
+  const createOnly = createOnlyProperties(now.Type);
   return Object.entries(createOnly).some(([prop, normalise]) =>
     !jsonEqual(normalise(before.Properties?.[prop]), normalise(now.Properties?.[prop])));
+}
+
+/** The property naming the container of a route or NACL entry's physical key (its route table or NACL). */
+function identityContainer(resource: CfnResource): unknown {
+  return resource.Type === ROUTE_TYPE ? resource.Properties?.RouteTableId : resource.Properties?.NetworkAclId;
 }
 
 function errorFor(type: string): AlreadyExistsError {

@@ -7,16 +7,31 @@ export interface CfnTemplate {
   readonly Resources?: Record<string, CfnResource>;
 }
 
-/** One resource of a {@link CfnTemplate}. Only `Type` and `Properties` matter to the helpers. */
+/** One resource of a {@link CfnTemplate}. Only `Type`, `Properties` and `DependsOn` matter to the analysis. */
 export interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
+  /** Logical ids this resource is created after (and deleted before). */
+  readonly DependsOn?: string | readonly string[];
 }
 
 /** CloudFormation type of the NACL rules the construct creates. */
 export const NACL_ENTRY_TYPE = 'AWS::EC2::NetworkAclEntry';
 /** CloudFormation type of the routes the construct creates. */
 export const ROUTE_TYPE = 'AWS::EC2::Route';
+/** CloudFormation type of a NACL a template creates (it starts with no rules: everything is denied). */
+export const NACL_TYPE = 'AWS::EC2::NetworkAcl';
+/** CloudFormation type that moves a subnet onto a NACL (`ReplaceNetworkAclAssociation`); deleting it moves the subnet back to the default NACL. */
+export const SUBNET_NACL_ASSOCIATION_TYPE = 'AWS::EC2::SubnetNetworkAclAssociation';
+/** CloudFormation type of a subnet. */
+export const SUBNET_TYPE = 'AWS::EC2::Subnet';
+/** CloudFormation type of a VPC. */
+export const VPC_TYPE = 'AWS::EC2::VPC';
+
+/** Whether `type` is a custom resource (`Custom::*` or `AWS::CloudFormation::CustomResource`). */
+export function isCustomResourceType(type: string): boolean {
+  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
+}
 
 /** `[logicalId, resource]` pairs of the given type, in template order. */
 export function resourcesOfType(template: CfnTemplate, type: string): Array<[string, CfnResource]> {
