@@ -162,7 +162,12 @@ export function aclKeys(template: CfnTemplate): string[] {
 export function evaluate(entries: readonly NaclRule[], packet: Packet, options: EvaluateOptions = {}): Verdict {
   const remote = parsePacket(packet);
   const rules = [...entries, ...(options.extraEntries ?? []), ...(options.defaultNaclRules ? DEFAULT_NACL_RULES : [])];
-  rules.forEach((r) => checkRule(r, ruleLabel(r)));
+  for (const r of rules) {
+    if (!checkedRules.has(r)) {
+      checkRule(r, ruleLabel(r));
+      checkedRules.add(r);
+    }
+  }
 
   const acls = new Set(rules.flatMap((r) => (r.aclKey === undefined ? [] : [r.aclKey])));
   if (acls.size > 1) throw new Error(`evaluate() got entries of ${acls.size} NACLs (${[...acls].join(', ')}); evaluate one NACL at a time`);
@@ -177,8 +182,7 @@ export function evaluate(entries: readonly NaclRule[], packet: Packet, options: 
   }
 
   for (const rule of directional) {
-    const cidr = rule.cidrBlock ?? rule.ipv6CidrBlock!;
-    const range = ipaddr.parseCIDR(cidr);
+    const range = parsedCidr(rule.cidrBlock ?? rule.ipv6CidrBlock!);
     if (range[0].kind() !== remote.kind() || !remote.match(range)) continue;
     if (protocolMatches(rule, packet)) return { decision: rule.action, ruleNumber: rule.ruleNumber, logicalId: rule.logicalId };
   }
@@ -211,12 +215,36 @@ export function evaluateInAcl(
   return evaluate(selected, packet, options);
 }
 
+/** Rule objects already found valid by {@link checkRule}: evaluating many packets checks each rule once. */
+const checkedRules = new WeakSet<NaclRule>();
+const cidrCache = new Map<string, [ipaddr.IPv4 | ipaddr.IPv6, number]>();
+
+function parsedCidr(cidr: string): [ipaddr.IPv4 | ipaddr.IPv6, number] {
+  let parsed = cidrCache.get(cidr);
+  if (parsed === undefined) {
+    parsed = ipaddr.parseCIDR(cidr);
+    cidrCache.set(cidr, parsed);
+  }
+  return parsed;
+}
+
+const addressCache = new Map<string, ipaddr.IPv4 | ipaddr.IPv6 | undefined>();
+
+/** The parsed address, `undefined` when it is not an IPv4 (four-part decimal) or IPv6 address; remembers recent ones. */
+function parsedAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (addressCache.has(text)) return addressCache.get(text);
+  const parsed = typeof text === 'string' && (ipaddr.IPv4.isValidFourPartDecimal(text) || ipaddr.IPv6.isValid(text)) ? ipaddr.parse(text) : undefined;
+  if (addressCache.size >= 10000) addressCache.clear();
+  addressCache.set(text, parsed);
+  return parsed;
+}
+
 function ruleLabel(rule: NaclRule): string {
   return rule.logicalId ?? `${rule.egress ? 'egress' : 'ingress'} rule ${rule.ruleNumber} (${rule.cidrBlock ?? rule.ipv6CidrBlock})`;
 }
 
-/** Throws if AWS would reject the rule (or it cannot be evaluated). */
-function checkRule(rule: NaclRule, where: string): void {
+/** Throws if AWS would reject the rule (or it cannot be evaluated); `where` starts the message. */
+export function checkRule(rule: NaclRule, where: string): void {
   const fail = (msg: string): never => {
     throw new Error(`${where}: ${msg}`);
   };
@@ -240,7 +268,12 @@ function icmpApplies(protocol: number, ipv6: boolean): boolean {
   return (protocol === 1 && !ipv6) || (protocol === 58 && ipv6);
 }
 
-function protocolMatches(rule: NaclRule, packet: Packet): boolean {
+/**
+ * Whether the rule matches the packet's protocol part: protocol -1 always; TCP/UDP by port range (inclusive);
+ * ICMP (IPv4 rule) and ICMPv6 (IPv6 rule) by type and code, -1 matching all; any other protocol by number alone.
+ * Direction and remote address are not looked at.
+ */
+export function protocolMatches(rule: NaclRule, packet: Packet): boolean {
   if (rule.protocol === -1) return true;
   if (rule.protocol !== packet.protocol) return false;
   if (rule.protocol === 6 || rule.protocol === 17) return packet.port! >= rule.portRange!.from && packet.port! <= rule.portRange!.to;
@@ -257,8 +290,7 @@ function parsePacket(packet: Packet): ipaddr.IPv4 | ipaddr.IPv6 {
     throw new Error(`invalid packet ${JSON.stringify(packet)}: ${msg}`);
   };
   if (packet.direction !== 'ingress' && packet.direction !== 'egress') fail('direction must be ingress or egress');
-  if (!ipaddr.IPv4.isValidFourPartDecimal(packet.remote) && !ipaddr.IPv6.isValid(packet.remote)) fail('remote is not an IPv4 or IPv6 address');
-  const remote = ipaddr.parse(packet.remote);
+  const remote = parsedAddress(packet.remote) ?? fail('remote is not an IPv4 or IPv6 address');
   const isInt = (v: number | undefined, max: number) => v !== undefined && Number.isInteger(v) && v >= 0 && v <= max;
   if (!isInt(packet.protocol, 255)) fail('protocol must be an IP protocol number 0-255');
   if ((packet.protocol === 6 || packet.protocol === 17) && !isInt(packet.port, 65535)) fail('TCP and UDP packets need a port 0-65535');
