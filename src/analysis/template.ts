@@ -23,6 +23,8 @@ export const ROUTE_TYPE = 'AWS::EC2::Route';
 export const NACL_TYPE = 'AWS::EC2::NetworkAcl';
 /** CloudFormation type that moves a subnet onto a NACL (`ReplaceNetworkAclAssociation`); deleting it moves the subnet back to the default NACL. */
 export const SUBNET_NACL_ASSOCIATION_TYPE = 'AWS::EC2::SubnetNetworkAclAssociation';
+/** CloudFormation type of a route table. */
+export const ROUTE_TABLE_TYPE = 'AWS::EC2::RouteTable';
 /** CloudFormation type of a subnet. */
 export const SUBNET_TYPE = 'AWS::EC2::Subnet';
 /** CloudFormation type of a VPC. */

@@ -51,7 +51,7 @@ import { checkRule, DEFAULT_NACL_RULES, NaclEntry, naclEntriesFromTemplate, Nacl
 import { AddressFamily, addressClasses, addressRangeText, bigIntToAddress, cidrRange, rangeContains, trafficClasses } from './packets';
 import { resourceDependencies } from './references';
 import {
-  CfnResource, CfnTemplate, NACL_TYPE, ROUTE_TYPE, SUBNET_NACL_ASSOCIATION_TYPE, SUBNET_TYPE, VPC_TYPE,
+  CfnResource, CfnTemplate, NACL_TYPE, ROUTE_TABLE_TYPE, ROUTE_TYPE, SUBNET_NACL_ASSOCIATION_TYPE, SUBNET_TYPE, VPC_TYPE,
 } from './template';
 
 /** The custom resource type that accepts a peering connection (see `PeeringConnectionAccepter`). */
@@ -84,9 +84,10 @@ export interface TransitionOptions {
   /** The default NACL of subnets that are not a `Ref` to an `AWS::EC2::Subnet` of the templates. */
   readonly subnetDefaultNacls?: readonly SubnetDefaultNacl[];
   /**
-   * The peering connections (`VpcPeeringConnectionId` values) that are active before the deploy (accepted by hand).
-   * @default - every connection accepted by a resource of the old template, and every connection that no acceptance
-   * resource of either template accepts
+   * The peering connections (`VpcPeeringConnectionId` values) that are active before the deploy (accepted by hand),
+   * besides those an acceptance resource of the old template accepts.
+   * @default - every connection that no acceptance resource of either template accepts, unless all its routes sit in
+   * route tables of VPCs this deploy creates
    */
   readonly peeringsActiveBefore?: readonly unknown[];
   /**
@@ -455,11 +456,18 @@ class TransitionModel {
   }
 
   private collectConnections(): void {
-    const byKey = new Map<string, { blocks: Set<string>; acceptedBy: Set<string>; old: boolean }>();
+    const byKey = new Map<string, { blocks: Set<string>; acceptedBy: Set<string>; old: boolean; routesOfExistingVpcs: number }>();
     const get = (key: string) => {
       let c = byKey.get(key);
-      if (!c) byKey.set(key, c = { blocks: new Set(), acceptedBy: new Set(), old: false });
+      if (!c) byKey.set(key, c = { blocks: new Set(), acceptedBy: new Set(), old: false, routesOfExistingVpcs: 0 });
       return c;
+    };
+    /** Whether the route sits in a route table of a VPC that this deploy creates (its connection cannot be active before). */
+    const inNewVpc = (route: CfnResource) => {
+      const table = refOf(route.Properties?.RouteTableId);
+      const tableResource = table === undefined ? undefined : this.newResources[table] ?? this.oldResources[table];
+      const vpc = tableResource?.Type === ROUTE_TABLE_TYPE ? refOf(tableResource.Properties?.VpcId) : undefined;
+      return vpc !== undefined && this.templateResource(vpc, VPC_TYPE) && this.cls.get(vpc) === 'added';
     };
     for (const [template, resources] of [['old', this.oldResources], ['new', this.newResources]] as const) {
       for (const [id, r] of Object.entries(resources)) {
@@ -468,7 +476,9 @@ class TransitionModel {
           const destination = p.DestinationCidrBlock ?? p.DestinationIpv6CidrBlock;
           if (typeof destination === 'string') {
             cidrRange(destination);
-            get(JSON.stringify(p.VpcPeeringConnectionId)).blocks.add(destination);
+            const c = get(JSON.stringify(p.VpcPeeringConnectionId));
+            c.blocks.add(destination);
+            if (!inNewVpc(r)) c.routesOfExistingVpcs++;
           } else {
             this.notes.push(`route ${id} (${template} template): its destination ${JSON.stringify(destination ?? p.DestinationPrefixListId)} is not a literal CIDR block; `
               + 'traffic to it is not tied to its peering connection');
@@ -492,7 +502,7 @@ class TransitionModel {
       this.connections.push({
         key,
         cidrBlocks: [...c.blocks].sort(),
-        activeBefore: c.old || (declared ? declared.includes(key) : c.acceptedBy.size === 0),
+        activeBefore: c.old || (declared ? declared.includes(key) : c.acceptedBy.size === 0 && c.routesOfExistingVpcs > 0),
         acceptances,
         acceptedBy: [...c.acceptedBy].sort(),
       });
@@ -540,10 +550,13 @@ class TransitionModel {
       const bySubnet = new Map<string, AssociationVersion>();
       for (const [id, r] of Object.entries(resources)) {
         if (r.Type !== SUBNET_NACL_ASSOCIATION_TYPE) continue;
-        const subnet = JSON.stringify(r.Properties?.SubnetId);
+        if (r.Properties?.SubnetId === undefined || r.Properties?.NetworkAclId === undefined) {
+          throw new Error(`${SUBNET_NACL_ASSOCIATION_TYPE} ${id} (${which} template): SubnetId and NetworkAclId are required`);
+        }
+        const subnet = JSON.stringify(r.Properties.SubnetId);
         const other = bySubnet.get(subnet);
         if (other) throw new Error(`subnet ${subnet} is associated twice in the ${which} template (${other.id}, ${id}): the NACL it ends on depends on the order`);
-        bySubnet.set(subnet, { id, acl: JSON.stringify(r.Properties?.NetworkAclId) });
+        bySubnet.set(subnet, { id, acl: JSON.stringify(r.Properties.NetworkAclId) });
       }
       return bySubnet;
     };
@@ -557,7 +570,7 @@ class TransitionModel {
       const ref = refTarget(key);
       const subnetId = this.templateResource(ref, SUBNET_TYPE) ? ref : undefined;
       const subnetResource = subnetId && (this.newResources[subnetId] ?? this.oldResources[subnetId]);
-      const vpc = subnetResource ? refTarget(JSON.stringify(subnetResource.Properties?.VpcId)) : undefined;
+      const vpc = subnetResource ? refOf(subnetResource.Properties?.VpcId) : undefined;
       const subnet: SubnetModel = {
         key,
         gate: subnetId && this.cls.get(subnetId) !== 'unchanged' && this.cls.get(subnetId) !== 'updated' ? subnetId : undefined,
@@ -882,9 +895,14 @@ function subsetsOf(mask: number): number[] {
   return result;
 }
 
-function refTarget(key: string): string | undefined {
-  const value = JSON.parse(key) as unknown;
+/** The logical id `value` names with `{ "Ref": id }`, else `undefined`. */
+function refOf(value: unknown): string | undefined {
   return typeof value === 'object' && value !== null && typeof (value as { Ref?: unknown }).Ref === 'string' ? (value as { Ref: string }).Ref : undefined;
+}
+
+/** {@link refOf} of the value a key (`JSON.stringify` of it) stands for. */
+function refTarget(key: string): string | undefined {
+  return refOf(JSON.parse(key));
 }
 
 function getAttDefaultNaclVpc(key: string): string | undefined {

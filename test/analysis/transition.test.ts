@@ -198,6 +198,16 @@ describe('accepting the peering and locking it (e)', () => {
     // Without an acceptance resource in either template, the connection is taken as accepted by hand.
     expect(analyze({ ...ROUTE }, { ...ROUTE, Deny: entry(60) }).peerings[0].activeBefore).toBe(true);
   });
+
+  test('a connection routed only from a VPC this deploy creates is not active before it, so its first lock opens nothing', () => {
+    const table = { AppTable: { Type: 'AWS::EC2::RouteTable', Properties: { VpcId: { Ref: 'Vpc' } } } };
+    const route = { PeerRoute: { ...ROUTE.PeerRoute, Properties: { ...ROUTE.PeerRoute.Properties, RouteTableId: { Ref: 'AppTable' } } } };
+    const report = analyze({}, { ...VPC, ...table, ...route, Allow443: entry(50, tcp(443)), Deny: entry(60, {}, 'Allow443') });
+    expect(report.peerings[0].activeBefore).toBe(false);
+    expect(report.violations).toEqual([]);
+    // The same VPC deployed before: the connection may have been accepted since, and the entries come after the VPC.
+    expect(analyze({ ...VPC, ...table }, { ...VPC, ...table, ...route, Allow443: entry(50, tcp(443)), Deny: entry(60, {}, 'Allow443') }).peerings[0].activeBefore).toBe(true);
+  });
 });
 
 describe('rollback of a failed update', () => {
@@ -256,6 +266,8 @@ describe('what the analysis refuses, and what it says it did not check', () => {
       /Vpc \(AWS::EC2::VPC\) is replaced: a new physical AWS::EC2::VPC behind the same logical id is not modelled/],
     ['a subnet associated twice', {}, { A: association('subnet-1', 'acl-1'), B: association('subnet-1', 'acl-2'), E: entry(10, { NetworkAclId: 'acl-1' }) }, {},
       /subnet "subnet-1" is associated twice in the new template \(A, B\)/],
+    ['an association without a NACL', {}, { A: { Type: 'AWS::EC2::SubnetNetworkAclAssociation', Properties: { SubnetId: 'subnet-1' } } }, {},
+      /AWS::EC2::SubnetNetworkAclAssociation A \(new template\): SubnetId and NetworkAclId are required/],
     ['a subnet whose default NACL is unknown', {}, { A: association('subnet-1', 'acl-1'), E: entry(10, { NetworkAclId: 'acl-1' }) }, {},
       /subnet "subnet-1" changes NACL during the deploy and its default NACL is unknown: pass it in the subnetDefaultNacls option/],
     ['a packet class depending on more changed resources than allowed', { A: entry(10), B: entry(11), C: entry(12) },
