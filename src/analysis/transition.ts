@@ -91,7 +91,7 @@ export interface TransitionOptions {
    */
   readonly peeringsActiveBefore?: readonly unknown[];
   /**
-   * Most changed resources one packet class may depend on; the states searched grow as 2^n.
+   * Most changed resources one packet class may depend on (1-24); the states searched grow as 2^n.
    * @default 18
    */
   readonly maxRelevantResources?: number;
@@ -300,6 +300,9 @@ class TransitionModel {
     this.oldResources = oldTemplate.Resources ?? {};
     this.newResources = newTemplate.Resources ?? {};
     this.max = options.maxRelevantResources ?? 18;
+    if (!Number.isInteger(this.max) || this.max < 1 || this.max > 24) {
+      throw new Error(`maxRelevantResources ${this.max} is not an integer from 1 to 24 (the states searched grow as 2^n)`);
+    }
 
     for (const dup of duplicateKeys(oldTemplate)) {
       throw new Error(`the old template holds ${dup.key} ${dup.logicalIds.length} times (${dup.logicalIds.join(', ')}): it cannot have been deployed`);

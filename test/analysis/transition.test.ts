@@ -274,6 +274,8 @@ describe('what the analysis refuses, and what it says it did not check', () => {
       { A: entry(10, { CidrBlock: '10.200.0.0/17' }), B: entry(11, { CidrBlock: '10.200.0.0/17' }), C: entry(12, { CidrBlock: '10.200.0.0/17' }) },
       { maxRelevantResources: 2 },
       /egress protocol 47 from NACL .* to 10.200.0.0 depends on 3 changed resources \(A, B, C\), more than maxRelevantResources \(2\)/],
+    ['maxRelevantResources beyond what bitmasks of states can hold', {}, {}, { maxRelevantResources: 40 },
+      /maxRelevantResources 40 is not an integer from 1 to 24/],
   ])('throws for %s', (_name, before, after, options, message) => {
     expect(() => analyze(before as Record<string, Resource>, after as Record<string, Resource>, options as TransitionOptions)).toThrow(message);
   });
