@@ -1,5 +1,5 @@
-import { assertUpdatable, duplicateKeys, physicalKey, simulateUpdate } from './cfn-update';
-import { CfnTemplate } from './template';
+import { assertUpdatable, classifyUpdate, duplicateKeys, physicalKey, simulateUpdate } from '../../src/analysis/cfn-update';
+import { CfnTemplate } from '../../src/analysis/template';
 
 const ACL = { 'Fn::GetAtt': ['Vpc8378EB38', 'DefaultNetworkAcl'] };
 const RTB = { Ref: 'VpcAppSubnet1RouteTable' };
@@ -183,5 +183,45 @@ describe('duplicateKeys and physicalKey', () => {
     expect(physicalKey({ Type: 'AWS::EC2::Route', Properties: { RouteTableId: 'rtb-1', DestinationPrefixListId: 'pl-123' } }))
       .toBe('AWS::EC2::Route "rtb-1" -> pl-123');
     expect(physicalKey({ Type: 'AWS::EC2::NetworkAcl', Properties: {} })).toBeUndefined();
+  });
+});
+
+describe('classifyUpdate: the resources the transition analysis models, and replacements passed on by references', () => {
+  const acl = (props: Record<string, unknown> = {}) => ({ Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: { Ref: 'Vpc' }, ...props } });
+  const association = (props: Record<string, unknown> = {}) => ({
+    Type: 'AWS::EC2::SubnetNetworkAclAssociation', Properties: { SubnetId: 'subnet-1', NetworkAclId: { Ref: 'Acl' }, ...props },
+  });
+  const acceptance = (props: Record<string, unknown> = {}) => ({ Type: 'Custom::VpcPeeringAcceptance', Properties: { VpcPeeringConnectionId: PCX, Accept: 'true', ...props } });
+
+  test.each([
+    ['an association SubnetId', { A: association() }, { A: association({ SubnetId: 'subnet-2' }) }, 'replaced'],
+    ['an association NetworkAclId', { A: association() }, { A: association({ NetworkAclId: 'acl-1' }) }, 'replaced'],
+    ['a NACL VpcId', { A: acl() }, { A: acl({ VpcId: 'vpc-1' }) }, 'replaced'],
+    ['a NACL tag', { A: acl() }, { A: acl({ Tags: [{ Key: 'Name', Value: 'app' }] }) }, 'updatedInPlace'],
+    ['a custom resource VpcPeeringConnectionId', { A: acceptance() }, { A: acceptance({ VpcPeeringConnectionId: 'pcx-0ffffffffffffffff' }) }, 'replaced'],
+    ['another custom resource property', { A: acceptance() }, { A: acceptance({ Accept: 'false' }) }, 'updatedInPlace'],
+    ['an AWS::CloudFormation::CustomResource VpcPeeringConnectionId',
+      { A: { ...acceptance(), Type: 'AWS::CloudFormation::CustomResource' } },
+      { A: { ...acceptance({ VpcPeeringConnectionId: 'pcx-1' }), Type: 'AWS::CloudFormation::CustomResource' } }, 'replaced'],
+  ])('a change of %s is %s', (_name, before, after, expected) => {
+    expect(classifyUpdate(template(before), template(after))).toMatchObject({ [expected as string]: ['A'] });
+  });
+
+  test('a replacement replaces what names it in a create-only property and updates what names it elsewhere', () => {
+    const vpc = (cidr: string) => ({ Type: 'AWS::EC2::VPC', Properties: { CidrBlock: cidr } });
+    const before = template({
+      Vpc: vpc('10.0.0.0/16'),
+      Acl: acl(),
+      Entry: entry(10, { NetworkAclId: { Ref: 'Acl' } }),
+      Association: association(),
+      Tagged: { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: 'vpc-1', Tags: [{ Key: 'Acl', Value: { 'Fn::Sub': '${Acl}' } }] } },
+      After: { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: 'vpc-1' }, DependsOn: 'Acl' },
+    });
+    const after = template({ ...before.Resources, Vpc: vpc('10.1.0.0/16') });
+    expect(classifyUpdate(before, after)).toEqual({
+      added: [], removed: [], replaced: ['Acl', 'Association', 'Entry', 'Vpc'], updatedInPlace: ['Tagged'], unchanged: ['After'],
+    });
+    // The entry in the replaced NACL holds its key in a new physical NACL: no conflict with its old half.
+    expect(simulateUpdate(before, after).conflicts).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { aclKeys, allowAllRules, evaluate, evaluateInAcl, naclEntriesFromTemplate, Packet } from './nacl-evaluator';
-import { recordTemplate } from './record-template';
-import { CfnTemplate } from './template';
+import { aclKeys, allowAllRules, evaluate, evaluateInAcl, naclEntriesFromTemplate, Packet } from '../../src/analysis/nacl-evaluator';
+import { CfnTemplate } from '../../src/analysis/template';
+import { recordTemplate } from '../support/record-template';
 
 const DEFAULT_ACL = { 'Fn::GetAtt': ['Vpc8378EB38', 'DefaultNetworkAcl'] };
 const DEFAULT_ACL_KEY = JSON.stringify(DEFAULT_ACL);
