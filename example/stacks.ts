@@ -28,17 +28,25 @@ export function exampleVpc(scope: Construct): ec2.Vpc {
  *
  * The Python, Java and Go consumer tests rebuild exactly this stack and compare templates: keep them in step.
  */
+export interface NewVpcExampleStackProps extends StackProps {
+  /**
+   * The peering connection the SaaS requested (the deploy test passes a real one).
+   * @default 'pcx-0123456789abcdef0'
+   */
+  readonly vpcPeeringConnectionId?: string;
+}
+
 export class NewVpcExampleStack extends Stack {
   public readonly peering: VpcPeeringExternal;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: NewVpcExampleStackProps = {}) {
     super(scope, id, props);
 
     const vpc = exampleVpc(this);
 
     this.peering = new VpcPeeringExternal(this, 'Elasticsearch', {
       vpc,
-      vpcPeeringConnectionId: 'pcx-0123456789abcdef0',
+      vpcPeeringConnectionId: props.vpcPeeringConnectionId ?? 'pcx-0123456789abcdef0',
       externalCidrBlocks: ['10.200.0.0/16'],
       allowOutbound: [ec2.AclTraffic.tcpPort(443), ec2.AclTraffic.tcpPort(9200)],
     });

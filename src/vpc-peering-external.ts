@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { PeeringConnectionAccepter, PeeringConnectionAccepterProps } from './peering-connection-accepter';
 import { AppPeerings } from './private/app-peerings';
 import { ValueIdentity } from './private/cdk/value-identity';
-import { lockdownOf } from './private/materialize/materialize';
+import { lockdownOf, lockdownOfNacl } from './private/materialize/materialize';
 import { propWarnings, validateProps } from './private/props/validate-props';
 import { DEFAULT_SUBNETS } from './private/stage-types';
 import { VpcPeeringExternalProps } from './vpc-peering-external-props';
@@ -118,7 +118,7 @@ export class VpcPeeringExternal extends Construct {
       // The subnets move onto the NACL only once it holds every entry (an empty NACL denies everything; one with the
       // allow-all but not yet the denies lets the peer in). Removing it, they return to the default NACL first.
       acl.node.findAll().filter(isAssociation)
-        .forEach(association => association.node.addDependency(lockdownOf(this, acl.networkAclId)));
+        .forEach(association => association.node.addDependency(lockdownOfNacl(acl, acl.networkAclId)));
     }
     return acl;
   }

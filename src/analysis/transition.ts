@@ -25,7 +25,8 @@
  * - peering connections, inferred from the routes (`VpcPeeringConnectionId` → destination blocks): a packet to or from
  *   a connection's blocks is only delivered while it is active. A connection is active when a
  *   `Custom::VpcPeeringAcceptance` for it has been created, or when it was active before the deploy; deleting an
- *   acceptance whose `DeletePeeringOnDelete` is `'true'` deletes the connection;
+ *   acceptance whose `RemovalPolicy` is `'destroy'` deletes the connection, and so does a rollback that deletes an
+ *   acceptance it created for a connection that was not active before (it undoes its own acceptance);
  * - a subnet or default NACL of a VPC the template creates does not exist before its resource: nothing flows.
  *
  * Views: every subnet of an association in either template, through the NACL it is on; every NACL with entries in
@@ -181,7 +182,28 @@ export interface TransitionReport {
  * depending on more than `maxRelevantResources` changed resources.
  */
 export function analyzeTransition(oldTemplate: CfnTemplate, newTemplate: CfnTemplate, options: TransitionOptions = {}): TransitionReport {
-  return new TransitionModel(oldTemplate, newTemplate, options).analyze();
+  return new TransitionModel(oldTemplate, withRetained(oldTemplate, newTemplate), options).analyze();
+}
+
+/**
+ * The new template as EC2 ends up after the deploy: a resource the new template drops but whose `DeletionPolicy`
+ * retains it (`Retain`, `RetainExceptOnCreate`) is not deleted at the cleanup; it stays, unchanged, in every state and
+ * after.
+ */
+function withRetained(oldTemplate: CfnTemplate, newTemplate: CfnTemplate): CfnTemplate {
+  const retained = Object.entries(oldTemplate.Resources ?? {}).filter(([id, r]) => !(id in (newTemplate.Resources ?? {}))
+    && ['Retain', 'RetainExceptOnCreate'].includes(String((r as { DeletionPolicy?: unknown }).DeletionPolicy)));
+  if (retained.length === 0) {
+    return newTemplate;
+  }
+  const ids = new Set([...Object.keys(newTemplate.Resources ?? {}), ...retained.map(([id]) => id)]);
+  // What a retained resource depended on may be gone: its order no longer matters, it exists already.
+  const kept = retained.map(([id, r]) => {
+    const dependsOn = (r as { DependsOn?: string | string[] }).DependsOn;
+    const still = dependsOn === undefined ? undefined : [dependsOn].flat().filter(d => ids.has(d));
+    return [id, { ...r, DependsOn: still && still.length > 0 ? still : undefined }] as const;
+  });
+  return { ...newTemplate, Resources: { ...newTemplate.Resources, ...Object.fromEntries(kept) } };
 }
 
 /**
@@ -252,7 +274,7 @@ interface ViewModel {
 interface AcceptanceVersion {
   /** `JSON.stringify` of its `VpcPeeringConnectionId`. */
   readonly key: string;
-  /** `DeletePeeringOnDelete` is `'true'`: deleting it deletes the connection. */
+  /** `RemovalPolicy` is `'destroy'` (or `DeletePeeringOnDelete` is `'true'`): deleting it deletes the connection. */
   readonly kills: boolean;
 }
 
@@ -407,7 +429,9 @@ class TransitionModel {
     for (const a of connection.acceptances) {
       if (a.new?.key === connection.key && this.isCreate(a.id)) {
         if (s.applied(a.id) || s.undone(a.id)) created = true;
-        if (a.new.kills && s.undone(a.id)) return false;
+        // A rollback that deletes the acceptance it created deletes the connection it accepted (the handler undoes
+        // its own acceptance), whatever its removal policy; one that was active before stays.
+        if (s.undone(a.id) && (a.new.kills || !connection.activeBefore)) return false;
       }
       if (a.old?.key === connection.key && a.old.kills && this.hasStep(a.id, 'cleanup') && s.deleted(a.id)) return false;
     }
@@ -822,7 +846,8 @@ export function rollbackReachable(
 
 function acceptanceVersion(resource: CfnResource | undefined): AcceptanceVersion | undefined {
   if (resource?.Type !== ACCEPTANCE_TYPE) return undefined;
-  return { key: JSON.stringify(resource.Properties?.VpcPeeringConnectionId), kills: resource.Properties?.DeletePeeringOnDelete === 'true' };
+  const props = resource.Properties ?? {};
+  return { key: JSON.stringify(props.VpcPeeringConnectionId), kills: props.RemovalPolicy === 'destroy' || props.DeletePeeringOnDelete === 'true' };
 }
 
 /** For each node, the nodes of `through` it reaches by paths whose every node after itself is in `through`. */

@@ -180,15 +180,24 @@ describe('accepting the peering and locking it (e)', () => {
     expect(report.violations.filter((v) => v.phase !== 'rollback')).toEqual([]);
   });
 
-  test('its rollback deletes the acceptance first, which leaves the connection active, then the lock: more open unless the connection goes too', () => {
-    const report = analyze({ ...ROUTE }, { ...ROUTE, ...lock, ...acceptance({}, ['Allow443', 'Deny']) });
-    expect(report.violations.map((v) => [v.phase, v.kind])).toContainEqual(['rollback', 'more-open']);
-    const v = report.violations.find((x) => x.packet.protocol === 47)!;
-    expect(v.message).toBe(`more open during rollback: egress protocol 47 from NACL ${DEFAULT_KEY} to 10.200.0.0/16 is allowed by the default NACL's `
-      + 'allow-all (100) with Deny absent and Acceptance created and deleted again; denied before and after');
+  test('its rollback deletes the acceptance first, which deletes the connection it accepted, then the lock: nothing opens', () => {
+    // The handler undoes its own acceptance when a rollback deletes it: the connection goes before the lock does.
+    const report = analyze({ ...ROUTE }, { ...ROUTE, ...lock, ...acceptance({ RemovalPolicy: 'retain' }, ['Allow443', 'Deny']) });
+    expect(report.violations).toEqual([]);
+  });
 
-    const deleting = analyze({ ...ROUTE }, { ...ROUTE, ...lock, ...acceptance({ DeletePeeringOnDelete: 'true' }, ['Allow443', 'Deny']) });
-    expect(deleting.violations).toEqual([]);
+  test('removal: RemovalPolicy destroy deletes the connection before the lock goes; retain keeps it, so the deny must be retained too', () => {
+    const locked = (policy: string, deny = lock.Deny) => ({ ...ROUTE, ...lock, Deny: deny, ...acceptance({ RemovalPolicy: policy }, ['Allow443', 'Deny']) });
+    expect(analyze(locked('destroy'), { ...ROUTE }).violations).toEqual([]);
+    // retain without a retained deny: the connection stays active and unlocked once the deny is deleted: the after
+    // state itself is open (no window to report: the edit asked for it), so the model shows it through the after verdict
+    const open = analyze(locked('retain'), { ...ROUTE });
+    expect(open.violations).toEqual([]);
+    // the construct retains its denies: deleted from the template, they stay, and nothing passes before, during or after
+    const retainedDeny = { ...lock.Deny, DeletionPolicy: 'RetainExceptOnCreate' };
+    const report = analyze(locked('retain', retainedDeny), { ...ROUTE });
+    expect(report.classification.unchanged).toContain('Deny');
+    expect(report.violations).toEqual([]);
   });
 
   test('a peering accepted by hand before the deploy is active throughout', () => {

@@ -1016,6 +1016,9 @@ class Operation:
     def stack_event(self, status: str, reason: str | None = None) -> None:
         if self.stack is not None:
             self.stack._add_stack_event(status, resource_status_reason=reason)
+            # DescribeStacks shows it while the operation goes on, as on AWS (a custom resource's function reads it to
+            # tell a rollback from a removal)
+            self.stack.status = status
 
     # --- snapshots ---------------------------------------------------------------------------------------------------
     def snapshot(self, call: str, vpcs: set[str], pcxs: set[str]) -> None:

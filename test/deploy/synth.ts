@@ -21,6 +21,10 @@
  *   (see `VendorVariant`; the other tiers' NACLs get the denies): several vendors on one NACL, presets,
  *   `createNetworkAcl`, the accepter. No bootstrap version rule (the test deploys through the API). Give it an
  *   `assembly` when a vendor accepts: its function's asset must be published before the deploy.
+ *
+ * Any variant may say `"previous": "<stackName of an earlier variant>"`: it is synthesized as the next synth after
+ * deploying that one sees the app, with the rule-number record that variant's template carries (as `cdk synth` keeps
+ * it in the record file), so its entries keep their numbers.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -28,7 +32,7 @@ import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { traffic } from './traffic-spec';
 import { exampleVpc, ImportedVpcExampleStack, ImportedVpcExampleStackProps, NewVpcExampleStack } from '../../example/stacks';
-import { ExpectedRequester, SaasPeeringPreset, VpcPeeringExternal } from '../../src';
+import { ExpectedRequester, RuleNumberRecord, SaasPeeringPreset, VpcPeeringExternal } from '../../src';
 
 /** One `VpcPeeringExternal` of a "vendors" variant. */
 interface VendorVariant {
@@ -67,6 +71,8 @@ interface Variant {
   readonly peering?: boolean;
   /** "vendors" only. */
   readonly vendors?: VendorVariant[];
+  /** The variant deployed before this one: its rule-number record is this one's. */
+  readonly previous?: string;
 }
 
 const PRESETS = {
@@ -163,16 +169,23 @@ function main(): void {
   const variants: Variant[] = Array.isArray(parsed) ? parsed : [parsed];
   // One app per variant: the variants are one stack at different times, not stacks of one app (in one app the
   // construct's app-wide checks would rightly see them all writing to the same NACLs).
+  const templates = new Map<string, { Metadata?: Record<string, unknown> }>();
   for (const v of variants) {
     const appDir = path.join(outdir, v.assembly ?? path.join('.apps', v.stackName));
-    const app = new App({ outdir: appDir });
+    const previous = v.previous === undefined ? undefined : templates.get(v.previous);
+    if (v.previous !== undefined && !previous) {
+      throw new Error(`variant ${v.stackName}: previous ${v.previous} is not an earlier variant`);
+    }
+    const record = previous && {
+      version: 1,
+      stacks: { [v.stackName]: previous.Metadata?.[RuleNumberRecord.TEMPLATE_METADATA_KEY] ?? { networkAcls: {} } },
+    };
+    // The record file is off: every number comes from the record given here (or is fresh).
+    const app = new App({ outdir: appDir, context: { [RuleNumberRecord.CONTEXT_KEY]: record ?? false } });
     switch (v.kind) {
-      case 'example-new': {
-        const stack = new NewVpcExampleStack(app, v.stackName);
-        // the class hard-codes a placeholder pcx: point its routes at the real one
-        stack.peering.routes.forEach(r => { r.vpcPeeringConnectionId = v.pcx; });
+      case 'example-new':
+        new NewVpcExampleStack(app, v.stackName, { vpcPeeringConnectionId: v.pcx });
         break;
-      }
       case 'example-imported':
         new ImportedVpcExampleStack(app, v.stackName, v.imported!);
         break;
@@ -188,7 +201,7 @@ function main(): void {
       default:
         throw new Error(`unknown kind ${(v as Variant).kind}`);
     }
-    app.synth();
+    templates.set(v.stackName, app.synth().getStackByName(v.stackName).template);
     if (!v.assembly) {
       const template = `${v.stackName}.template.json`;
       fs.copyFileSync(path.join(appDir, template), path.join(outdir, template));

@@ -5,12 +5,12 @@
  *   npx ts-node --project test/tsconfig.json test/deploy/synth_accepter.ts <outdir> <variants-json>
  *
  * `<variants-json>` is a JSON array of `{ stackName, vpcId, pcx, expectedRequester?, allowDnsResolutionFromRemoteVpc?,
- * acceptPeeringConnection? }`. Each variant becomes the cloud assembly `<outdir>/<stackName>/` (template, asset
+ * acceptPeeringConnection?, removalPolicy? ("destroy" | "retain") }`. Each variant becomes the cloud assembly `<outdir>/<stackName>/` (template, asset
  * manifest and the function's asset directory), synthesized by an app of its own.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { App, DefaultStackSynthesizer, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ExpectedRequester, PeeringConnectionAccepter } from '../../src';
 
@@ -21,6 +21,7 @@ interface Variant {
   readonly expectedRequester?: ExpectedRequester;
   readonly allowDnsResolutionFromRemoteVpc?: boolean;
   readonly acceptPeeringConnection?: boolean;
+  readonly removalPolicy?: 'destroy' | 'retain';
 }
 
 function main(): void {
@@ -40,6 +41,7 @@ function main(): void {
       ...(v.expectedRequester ? { expectedRequester: v.expectedRequester } : {}),
       ...(v.allowDnsResolutionFromRemoteVpc === undefined ? {} : { allowDnsResolutionFromRemoteVpc: v.allowDnsResolutionFromRemoteVpc }),
       ...(v.acceptPeeringConnection === undefined ? {} : { acceptPeeringConnection: v.acceptPeeringConnection }),
+      ...(v.removalPolicy === undefined ? {} : { removalPolicy: v.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY }),
     });
     app.synth();
   }

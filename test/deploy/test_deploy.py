@@ -33,6 +33,11 @@ def synth(variants: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         ["npx", "ts-node", "--project", "test/tsconfig.json", "test/deploy/synth.ts", SYNTH_OUT, spec],
         cwd=ROOT, env=env, check=True,
     )
+    # what `cdk deploy` does first: every file asset (the accepter's function) into our account's bootstrap bucket
+    for folder, dirs, _ in os.walk(SYNTH_OUT):
+        for d in [d for d in dirs if d.startswith("asset.")]:
+            emu.publish_asset_directory(os.path.join(folder, d), emu.OUR_ACCOUNT)
+        dirs[:] = [d for d in dirs if not d.startswith("asset.")]
     out = {}
     for v in variants:
         key = f"{v['assembly']}/{v['stackName']}" if v.get("assembly") else v["stackName"]
@@ -242,7 +247,8 @@ class TestImportedVpc:
                    for a in (w.private_acl, w.public_acl, w.data_acl))
         steps = imported_sequence(w)
         variants = [{"kind": "example-imported", "stackName": "Imported-0", "imported": w.imported_props()}]
-        variants += [{**v, "stackName": f"Imported-{i + 1}"} for i, (_, v) in enumerate(steps)]
+        # each step synthesized after the one before was deployed: with its rule-number record
+        variants += [{**v, "stackName": f"Imported-{i + 1}", "previous": f"Imported-{i}"} for i, (_, v) in enumerate(steps)]
         s["templates"] = synth(variants)
         s["steps"] = [(name, s["templates"][f"Imported-{i + 1}"]) for i, (name, _) in enumerate(steps)]
         template = s["templates"]["Imported-0"]
@@ -276,8 +282,12 @@ class TestImportedVpc:
             pytest.skip("the deploy failed")
         current = s["steps"][-1][1]
         renamed = json.loads(json.dumps(current))
-        renamed["Resources"] = {(k + "Renamed" if v["Type"] == "AWS::EC2::NetworkAclEntry" else k): v
-                                for k, v in current["Resources"].items()}
+        entries = {k for k, v in current["Resources"].items() if v["Type"] == "AWS::EC2::NetworkAclEntry"}
+        renamed["Resources"] = {(k + "Renamed" if k in entries else k): v for k, v in renamed["Resources"].items()}
+        for body in renamed["Resources"].values():  # DependsOn names the renamed entries too
+            if "DependsOn" in body:
+                depends = body["DependsOn"] if isinstance(body["DependsOn"], list) else [body["DependsOn"]]
+                body["DependsOn"] = [d + "Renamed" if d in entries else d for d in depends]
         assert emu.update_stack(world.cfn, IMPORTED_STACK, renamed) == "UPDATE_ROLLBACK_COMPLETE"
         assert any("NetworkAclEntryAlreadyExists" in r for r in emu.failure_reasons(world.cfn, IMPORTED_STACK))
         assert_vpc_matches(world.ec2, world.vpc, expected_state(s["baseline"], current, {}, world.ec2))
@@ -309,11 +319,11 @@ class TestNewVpc:
         steps = new_sequence(s["pcx"])
         variants = [{"kind": "example-new", "stackName": "New-0", "pcx": s["pcx"]},
                     {"kind": "new", "stackName": "New-0-props", "pcx": s["pcx"]}]
-        variants += [{**v, "stackName": f"New-{i + 1}"} for i, (_, v) in enumerate(steps)]
+        variants += [{**v, "stackName": f"New-{i + 1}", "previous": f"New-{i}"} for i, (_, v) in enumerate(steps)]
         templates = synth(variants)
         # synth.ts's copy of the example builds the same template (but for the Name tags, which carry the stack name)
-        assert json.dumps(templates["New-0"]).replace("New-0/", "X/") == \
-            json.dumps(templates["New-0-props"]).replace("New-0-props/", "X/")
+        assert json.dumps(templates["New-0"]).replace("New-0/", "X/").replace('"New-0"', '"X"') == \
+            json.dumps(templates["New-0-props"]).replace("New-0-props/", "X/").replace('"New-0-props"', '"X"')
         s["steps"] = [(name, templates[f"New-{i + 1}"]) for i, (name, _) in enumerate(steps)]
         template = templates["New-0"]
         deploy(w.cfn, NEW_STACK, template, create=False)

@@ -146,7 +146,8 @@ class TestAccept:
         theirs = w.their_ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx])["VpcPeeringConnections"][0]
         assert theirs["Status"]["Code"] == "active"
         assert not theirs["RequesterVpcInfo"].get("PeeringOptions", {}).get("AllowDnsResolutionFromRemoteVpc", False)
-        assert physical_id(w.cfn, STACK, "Custom::VpcPeeringAcceptance") == pcx
+        # the physical id says this creation accepted it: a rollback of it would delete the connection again
+        assert physical_id(w.cfn, STACK, "Custom::VpcPeeringAcceptance") == f"{pcx}:accepted"
 
     def test_second_deploy_with_the_connection_already_active(self, world: World) -> None:
         w, s = world, self.state
@@ -161,13 +162,30 @@ class TestAccept:
         assert w.status(s["pcx"]) == "active"
         assert w.dns_option(s["pcx"]) is True
 
-    def test_delete_leaves_the_connection_active_and_turns_dns_off(self, world: World) -> None:
+    def test_delete_turns_dns_off_then_deletes_the_connection(self, world: World) -> None:
+        """removalPolicy DESTROY (the default): deleting the stack deletes the connection, after the DNS resolution's
+        Delete turned the option off (dependents first)."""
         w, s = world, self.state
         if "pcx" not in s:
             pytest.skip("the first deploy failed")
-        emu.delete_stack(w.cfn, STACK)
-        assert w.status(s["pcx"]) == "active"
-        assert w.dns_option(s["pcx"]) is False
+        with emu.recording():
+            emu.delete_stack(w.cfn, STACK)
+            calls = [s["call"] for s in emu.trail(STACK) if s.get("call") in (
+                "ModifyVpcPeeringConnectionOptions", "DeleteVpcPeeringConnection")]
+        assert calls == ["ModifyVpcPeeringConnectionOptions", "DeleteVpcPeeringConnection"], calls
+        assert w.status(s["pcx"]) == "deleted"
+
+    def test_removal_policy_retain_leaves_the_connection_active_and_turns_dns_off(self, world: World) -> None:
+        w = world
+        pcx = w.request()
+        stack = "PeeringAccepterRetained"
+        assembly = synth([{"stackName": stack, "vpcId": w.vpc, "pcx": pcx, "allowDnsResolutionFromRemoteVpc": True,
+                           "expectedRequester": {"accountId": emu.THIRD_PARTY_ACCOUNT}, "removalPolicy": "retain"}])[stack]
+        assert w.deploy(assembly, stack, create=True) == "CREATE_COMPLETE", emu.failure_reasons(w.cfn, stack)
+        assert w.dns_option(pcx) is True
+        emu.delete_stack(w.cfn, stack)
+        assert w.status(pcx) == "active"
+        assert w.dns_option(pcx) is False
 
 
 class TestRefuse:
@@ -210,7 +228,8 @@ class TestRollback:
     def test_a_failure_after_the_dns_option_sends_the_custom_resources_their_delete(self, world: World) -> None:
         """A resource made after the DNS resolution fails (an injected fault): the create rolls back by deleting what it
         made, dependents first: the DNS resolution's Delete turns the option off again, then the acceptance's Delete
-        leaves the connection active — read back through EC2, the stack events and the trail of snapshots."""
+        undoes its acceptance (it deletes the connection: a failed deploy leaves no connection it accepted) — read back
+        through EC2, the stack events and the trail of snapshots."""
         w = world
         pcx = w.request()
         stack = "PeeringAccepterRolledBack"
@@ -226,8 +245,7 @@ class TestRollback:
             emu.inject_fault("Late", "create", stack_name=stack)
             assert emu.create_stack(w.cfn, stack, template) == "ROLLBACK_COMPLETE"
             snapshots = emu.trail(stack)
-        assert w.status(pcx) == "active"
-        assert w.dns_option(pcx) is False
+        assert w.status(pcx) == "deleted"
         events = [(e["LogicalResourceId"], e["ResourceStatus"])
                   for e in w.cfn.describe_stack_events(StackName=stack)["StackEvents"][::-1]]
         rollback = events[events.index((stack, "ROLLBACK_IN_PROGRESS")):]
@@ -235,7 +253,8 @@ class TestRollback:
         calls = [(s["phase"], s["logicalId"], s["call"]) for s in snapshots if s["logicalId"] in (dns, acceptance)]
         assert calls == [("create", acceptance, "AcceptVpcPeeringConnection"),
                          ("create", dns, "ModifyVpcPeeringConnectionOptions"),
-                         ("rollback", dns, "ModifyVpcPeeringConnectionOptions")], calls
+                         ("rollback", dns, "ModifyVpcPeeringConnectionOptions"),
+                         ("rollback", acceptance, "DeleteVpcPeeringConnection")], calls
         options = [p["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"]
                    for s in snapshots for p in s["vpcPeeringConnections"] if p["VpcPeeringConnectionId"] == pcx]
         assert options[0] is False and True in options and options[-1] is False

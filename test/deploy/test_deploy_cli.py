@@ -91,7 +91,7 @@ class TestCdkCli:
             {"kind": "example-imported", "assembly": "cli-0", "stackName": STACK, "imported": w.imported_props()},
             # a port added: the example's props plus 443 out (outside the ephemeral range, so a new entry)
             {"kind": "imported", "assembly": "cli-1", "stackName": STACK, "imported": w.imported_props(),
-             "allowOutbound": ["tcp:5432", "tcp:443"]},
+             "allowOutbound": ["tcp:5432", "tcp:443"], "previous": STACK},  # synthesized with cli-0's record
         ]
         templates = synth(variants)
         s["templates"] = [templates[f"{v['assembly']}/{STACK}"] for v in variants]

@@ -100,10 +100,18 @@ SEQUENCES = {"two vendors": TWO_VENDORS, "three vendors": THREE_VENDORS}
 
 
 def variants_of(sequence: str) -> list[dict[str, Any]]:
+    """Each step synthesized as the next synth after the step before sees the app: with the rule-number record of
+    the template synthesized before (also when that deploy failed: the record file `cdk synth` wrote is what the next
+    synth reads)."""
     imported = VendorWorld.placeholder_imported()
-    return [{"kind": "vendors", "stackName": variant_name(sequence, i), "assembly": variant_name(sequence, i),
-             "imported": imported, "vendors": step.vendors}
-            for i, step in enumerate(SEQUENCES[sequence]) if step.vendors is not None]
+    out: list[dict[str, Any]] = []
+    for i, step in enumerate(SEQUENCES[sequence]):
+        if step.vendors is None:
+            continue
+        previous = {"previous": out[-1]["stackName"]} if out else {}
+        out.append({"kind": "vendors", "stackName": variant_name(sequence, i), "assembly": variant_name(sequence, i),
+                    "imported": imported, "vendors": step.vendors, **previous})
+    return out
 
 
 def variant_name(sequence: str, index: int) -> str:
@@ -143,10 +151,11 @@ def templates() -> dict[str, dict[str, Any]]:
     return {name: template for name, template in assemblies.items()}
 
 
-def dns_resolution_of(template: dict[str, Any], vendor_id: str) -> str:
+def dns_resolution_of(template: dict[str, Any], vendor_id: str, pcx: str) -> str:
+    """The logical id of the DNS-resolution resource of the vendor's connection (named after the connection)."""
     found = [lid for lid, body in template["Resources"].items()
-             if body["Type"] == "Custom::VpcPeeringDnsResolution" and lid.startswith(vendor_id)]
-    assert len(found) == 1, found
+             if body["Type"] == "Custom::VpcPeeringDnsResolution" and body["Properties"]["VpcPeeringConnectionId"] == pcx]
+    assert len(found) == 1, (vendor_id, found)
     return found[0]
 
 
@@ -176,7 +185,9 @@ def run_sequence(sequence: str, seed: int, templates: dict[str, dict[str, Any]])
             template = world.with_ids(templates[f"{variant_name(sequence, i)}/{variant_name(sequence, i)}"],
                                       {placeholder: vendor for vendor, placeholder in PCX.items()})
             if step.fails:
-                emu.inject_fault(dns_resolution_of(template, step.fails), "create", stack_name=stack)
+                failing = next(v for v in step.vendors if v["id"] == step.fails)
+                emu.inject_fault(dns_resolution_of(template, step.fails, world.pcx[next(k for k, p in PCX.items() if p == failing["pcx"])]),
+                                 "create", stack_name=stack)
             status = (emu.update_stack if created else emu.create_stack)(world.cfn, stack, template)
             created = created or status == "CREATE_COMPLETE"
         emu.clear_faults()

@@ -12,7 +12,7 @@
  * `createNetworkAcl` wait for the lockdown (`lockdownOf`), so that the peering is never active, nor a subnet on the
  * NACL, before every entry exists.
  */
-import { CfnDeletionPolicy, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { suppressionsFor } from './scanner-suppressions';
@@ -103,11 +103,20 @@ export function materializePeering(
 }
 
 /**
- * What must exist before a peering is accepted or its subnets move onto a NACL it made: every entry the plan made for
- * the construct (`scope`), as the app stands when it is prepared — or, with `networkAclId`, those in that NACL.
+ * What must exist before a peering is accepted: every entry the plan made for the construct (`scope`), as the app
+ * stands when it is prepared.
  */
-export function lockdownOf(scope: Construct, networkAclId?: string): IDependable {
-  return dependableOn(() => entriesOf(scope).map(x => x.entry).filter(e => networkAclId === undefined || e.networkAclId === networkAclId));
+export function lockdownOf(scope: Construct): IDependable {
+  return dependableOn(() => entriesOf(scope).map(x => x.entry));
+}
+
+/**
+ * What must exist before subnets move onto a NACL a construct made (`createNetworkAcl`): every entry the plan made in
+ * that NACL, of any construct of its stack (another peering of the same subnets writes there too).
+ */
+export function lockdownOfNacl(acl: Construct, networkAclId: string): IDependable {
+  return dependableOn(() => Stack.of(acl).node.findAll()
+    .filter(c => ENTRIES.has(c) && (c as ec2.CfnNetworkAclEntry).networkAclId === networkAclId));
 }
 
 /** The entries and the block (NACL, direction, family, CIDR) that ties allows to their deny. */
