@@ -119,7 +119,9 @@ export interface VpcPeeringExternalProps {
    * nothing). The NACL is associated with the selected subnets and exposed as `networkAcl`.
    *
    * Deleting it (setting this back to false, or removing the construct) puts the subnets back on the VPC's default
-   * NACL — not on a NACL they had before. Not with `networkAcls`, which names the NACLs to use instead.
+   * NACL — not on a NACL they had before: in the deploy that turns it off, the default NACL must get the rules (a VPC
+   * made in the app: by default; an imported VPC: pass its default NACL in `networkAcls`). Synth warns
+   * (`PeeringWarnings.DEDICATED_NETWORK_ACL_DELETED`). Not with `networkAcls`, which names the NACLs to use instead.
    *
    * @default false
    */

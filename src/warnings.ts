@@ -47,6 +47,15 @@ export class PeeringWarnings {
    */
   public static readonly RULE_RENUMBERED = 'cdk-vpc-peering-external:ruleRenumbered';
 
+  /**
+   * The NACL `createNetworkAcl` made held the peering rules at the last synth (the rule-number record says so) and
+   * holds none now (`createNetworkAcl` turned off, or the construct removed): the deploy deletes it, and AWS puts its
+   * subnets on the VPC's default NACL, not on the NACL they had before. Unless the default NACL gets the rules in the
+   * same deploy (in `networkAcls`; an imported VPC's default NACL is not known to the app), nothing denies the external
+   * VPC there once the NACL is gone.
+   */
+  public static readonly DEDICATED_NETWORK_ACL_DELETED = 'cdk-vpc-peering-external:dedicatedNetworkAclDeleted';
+
   /** `denyNetworkAcls` is given with `blanketDeny: false`, so those NACLs get no rule at all. */
   public static readonly DENY_NETWORK_ACLS_WITHOUT_DENY = 'cdk-vpc-peering-external:denyNetworkAclsWithoutDeny';
 

@@ -7,8 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { BASE } from './fixtures';
+import { appAfter, BASE, newVpcStack } from './fixtures';
 import { RuleNumberRecord, VpcPeeringExternal, VpcPeeringExternalProps } from '../src';
 import { synthErrors } from './support/synth-errors';
 
@@ -116,5 +117,56 @@ describe('RuleNumberRecord.fromAssembly', () => {
     expect(Object.keys(record.stacks)).toEqual(['Test']);
     const second = synthIn(dir, ['Mongo', 'Elastic'], { CDK_CLI_VERSION: undefined }, { [RuleNumberRecord.CONTEXT_KEY]: record });
     expect(numbersOf(second.template).NaclVpc8378EB38DefaultNetworkAclEgressDenyAllTo10x210x0x0x16).toBe(99);
+  });
+});
+
+describe('a NACL that createNetworkAcl made, deleted', () => {
+  /** An imported VPC (private subnets on a hand-made NACL) with one vendor, after `previous`. */
+  function importedApp(vendor: Partial<VpcPeeringExternalProps>, previous?: any) {
+    const app = appAfter(previous);
+    const stack = new Stack(app, 'Test');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      vpcCidrBlock: '10.1.0.0/16',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+      privateSubnetRouteTableIds: ['rtb-1', 'rtb-1'],
+    });
+    new VpcPeeringExternal(stack, 'Search', { vpc, ...BASE, ...vendor });
+    expect(synthErrors(stack)).toEqual([]);
+    return { stack, template: Template.fromStack(stack).toJSON() };
+  }
+  // A stand-in NACL (an imported one, once the stack exists: the id is all the construct reads).
+  const privateAcl = ec2.NetworkAcl.fromNetworkAclId(new Stack(), 'PrivateAcl', 'acl-0ccccccccccccccc1');
+  const warnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('dedicatedNetworkAclDeleted'));
+
+  test('GIVEN createNetworkAcl on THEN the record marks the NACL as made by the construct, and the acceptance waits for its associations', () => {
+    const { template } = importedApp({ createNetworkAcl: true, acceptPeeringConnection: true, expectedRequester: { accountId: '210987654321' } });
+    const acls = template.Metadata[RuleNumberRecord.TEMPLATE_METADATA_KEY].networkAcls;
+    expect(Object.values<any>(acls).map(a => a.dedicated)).toEqual([true]);
+    const associations = Object.keys(template.Resources).filter(id => template.Resources[id].Type === 'AWS::EC2::SubnetNetworkAclAssociation');
+    const acceptance = Object.values<any>(template.Resources).find(r => r.Type === 'Custom::VpcPeeringAcceptance');
+    expect(associations).toHaveLength(2);
+    expect(acceptance.DependsOn).toEqual(expect.arrayContaining(associations));
+  });
+
+  test('GIVEN createNetworkAcl turned off in an imported VPC THEN a warning says the subnets go to the default NACL and what to pass; the synth after does not repeat it', () => {
+    const on = importedApp({ createNetworkAcl: true }).template;
+    // (networkAcls is needed for imported subnets anyway; the app cannot tell whether it names the default NACL)
+    const first = importedApp({ networkAcls: [privateAcl] }, on);
+    const [warning] = warnings(first.stack);
+    expect(warning.entry.data).toMatch(/SearchNetworkAcl\w+ that createNetworkAcl made held peering rules at the last synth and holds none now/);
+    expect(warning.entry.data).toMatch(/VPC's default NACL, not on the NACL they had before.*pass it in networkAcls/);
+    expect(warnings(importedApp({ networkAcls: [privateAcl] }, first.template).stack)).toEqual([]);
+  });
+
+  test('GIVEN a VPC made in the app THEN no warning: the rules go to its default NACL, where the subnets return', () => {
+    const { stack: s1 } = newVpcStack();
+    new VpcPeeringExternal(s1, 'Search', { vpc: s1.node.findChild('Vpc') as ec2.Vpc, ...BASE, createNetworkAcl: true });
+    const on = Template.fromStack(s1).toJSON();
+    const { stack } = newVpcStack({}, on);
+    new VpcPeeringExternal(stack, 'Search', { vpc: stack.node.findChild('Vpc') as ec2.Vpc, ...BASE });
+    expect(synthErrors(stack)).toEqual([]);
+    expect(warnings(stack)).toEqual([]);
   });
 });

@@ -10,6 +10,10 @@
  * and every other NACL that exists in the first and the last snapshot (a NACL created or deleted during the deploy only
  * carries traffic through the subnets it holds, which the subnet views cover). A subnet or NACL missing from a
  * snapshot carries nothing there (verdict `absent`, a deny).
+ *
+ * A deploy that failed and rolled back ends where it began, so everything it did on the way to its template would
+ * look like a window: its `targets` (the state a deploy of the same template reaches when it goes through) are
+ * further references, and only what neither the first snapshot nor a target shows is a violation.
  */
 import { Ec2State, evaluateEc2State, NetworkAclState, PeeringState, StateVerdict, StateView } from './ec2-state';
 import { packetText, PortRange } from './messages';
@@ -98,15 +102,29 @@ export function ec2StateFromSnapshot(snapshot: Ec2Snapshot, peeringBlocks: reado
   };
 }
 
+/** Options of {@link checkSnapshots}. */
+export interface CheckSnapshotsOptions {
+  /**
+   * States the deploy was meant to reach, for a deploy that failed and rolled back: its last snapshot is the state
+   * before again, and what it went through on the way to the template it was given is no window. An intermediate
+   * verdict that is the verdict of one of these states is not a violation.
+   * @default - none: the first and the last snapshot are the only references
+   */
+  readonly targets?: readonly Ec2Snapshot[];
+}
+
 /**
- * Checks every intermediate snapshot against the first (before) and the last (after); see the file comment.
- * Needs at least two snapshots.
+ * Checks every intermediate snapshot against the first (before) and the last (after), and the `targets` if any; see
+ * the file comment. Needs at least two snapshots.
  */
-export function checkSnapshots(snapshots: readonly Ec2Snapshot[]): SnapshotReport {
+export function checkSnapshots(snapshots: readonly Ec2Snapshot[], options: CheckSnapshotsOptions = {}): SnapshotReport {
   if (snapshots.length < 2) throw new Error(`checkSnapshots needs the snapshots before and after the deploy, got ${snapshots.length}`);
-  const peeringBlocks = [...new Set(snapshots.flatMap((s) => [...(s.ActivePeeringCidrBlocks ?? []), ...(s.PeeringCidrBlocks ?? [])]))].sort();
+  const targets = options.targets ?? [];
+  const everything = [...snapshots, ...targets];
+  const peeringBlocks = [...new Set(everything.flatMap((s) => [...(s.ActivePeeringCidrBlocks ?? []), ...(s.PeeringCidrBlocks ?? [])]))].sort();
   peeringBlocks.forEach((b) => cidrRange(b));
-  const states = snapshots.map((s) => ec2StateFromSnapshot(s, peeringBlocks));
+  const allStates = everything.map((s) => ec2StateFromSnapshot(s, peeringBlocks));
+  const states = allStates.slice(0, snapshots.length);
   const first = states[0];
   const last = states[states.length - 1];
 
@@ -135,7 +153,7 @@ export function checkSnapshots(snapshots: readonly Ec2Snapshot[]): SnapshotRepor
   for (const { view, stateView, acls } of views) {
     for (const direction of ['ingress', 'egress'] as const) {
       for (const family of ['ipv4', 'ipv6'] as const) {
-        const rules = distinctRules(states.flatMap((st) => st.networkAcls.filter((a) => acls.includes(a.networkAclId)).flatMap((a) => a.entries)))
+        const rules = distinctRules(allStates.flatMap((st) => st.networkAcls.filter((a) => acls.includes(a.networkAclId)).flatMap((a) => a.entries)))
           .filter((r) => r.egress === (direction === 'egress') && (r.ipv6CidrBlock !== undefined) === (family === 'ipv6'));
         const ranges = rules.map((r) => cidrRange((r.cidrBlock ?? r.ipv6CidrBlock)!));
         const peeringRanges = peeringBlocks.map((b) => cidrRange(b));
@@ -151,11 +169,12 @@ export function checkSnapshots(snapshots: readonly Ec2Snapshot[]): SnapshotRepor
             const signature = `${atAddress.filter((i) => protocolMatches(rules[i], packet)).join(',')}|${behind.join(',')}`;
             let verdicts = cache.get(signature);
             if (!verdicts) {
-              verdicts = states.map((st) => evaluateEc2State(st, stateView, packet));
+              verdicts = allStates.map((st) => evaluateEc2State(st, stateView, packet));
               cache.set(signature, verdicts);
             }
             const portRange = lastPort === undefined ? undefined : { from: packet.port!, to: lastPort };
-            const violation = snapshotViolation(view, packet, verdicts, snapshots, addressRangeText(family, address.first, address.last), portRange);
+            const violation = snapshotViolation(view, packet, verdicts.slice(0, snapshots.length), snapshots,
+              addressRangeText(family, address.first, address.last), portRange, verdicts.slice(snapshots.length));
             if (violation) violations.push(violation);
           }
         }
@@ -166,12 +185,15 @@ export function checkSnapshots(snapshots: readonly Ec2Snapshot[]): SnapshotRepor
 }
 
 function snapshotViolation(
-  view: SnapshotView, packet: Packet, verdicts: readonly StateVerdict[], snapshots: readonly Ec2Snapshot[], remote: string, portRange?: PortRange,
+  view: SnapshotView, packet: Packet, verdicts: readonly StateVerdict[], snapshots: readonly Ec2Snapshot[], remote: string,
+  portRange: PortRange | undefined, targets: readonly StateVerdict[],
 ): SnapshotViolation | undefined {
   const before = verdicts[0];
   const after = verdicts[verdicts.length - 1];
   if (before.decision !== after.decision) return undefined;
-  const indexes = verdicts.map((_, i) => i).filter((i) => i > 0 && i < verdicts.length - 1 && verdicts[i].decision !== before.decision);
+  const meant = (v: StateVerdict) => targets.some((t) => t.decision === v.decision);
+  const indexes = verdicts.map((_, i) => i)
+    .filter((i) => i > 0 && i < verdicts.length - 1 && verdicts[i].decision !== before.decision && !meant(verdicts[i]));
   if (indexes.length === 0) return undefined;
   const kind = before.decision === 'deny' ? 'more-open' : 'outage';
   const during = verdicts[indexes[0]];

@@ -42,7 +42,8 @@
  * security groups; workloads (a subnet carries traffic as soon as it exists); ordering through unchanged resources
  * (only changed resources pass an order on, which can only add states); replaced VPCs, subnets and NACLs (refused);
  * two template values naming one physical NACL (`'acl-1'` and a `Ref` to it are two NACLs here); subnets associated
- * by other stacks; the default NACL's IPv6 rule 101 is assumed present (a VPC without IPv6 sees no IPv6 traffic anyway).
+ * by other stacks. The default NACL of a VPC the template makes holds the IPv6 rule 101 only when the template gives
+ * the VPC an IPv6 block (as AWS does); any other default NACL is assumed to hold it.
  */
 /* eslint-disable no-bitwise -- the states searched are subsets of at most ~18 relevant steps, handled as bitmasks */
 import { duplicateKeys, KeyConflict, simulateUpdate, UpdateClassification } from './cfn-update';
@@ -466,10 +467,24 @@ class TransitionModel {
 
   /** The rules a NACL holds outside the templates: a default NACL's allow-all, and the `heldRules` option's. */
   private heldItems(acl: string): Item[] {
+    const vpc = getAttDefaultNaclVpc(acl);
+    // AWS gives a default NACL its IPv6 allow-all (101) only when the VPC has an IPv6 block.
+    const rules = vpc !== undefined && !this.vpcHasIpv6(vpc) ? DEFAULT_NACL_RULES.filter((r) => r.ipv6CidrBlock === undefined) : DEFAULT_NACL_RULES;
     return [
-      ...(isGetAttDefaultNacl(acl) || this.defaultAcls.has(acl) ? DEFAULT_NACL_RULES.map((rule) => ({ rule, acl, origin: 'default-nacl' as const })) : []),
+      ...(isGetAttDefaultNacl(acl) || this.defaultAcls.has(acl) ? rules.map((rule) => ({ rule, acl, origin: 'default-nacl' as const })) : []),
       ...(this.held.get(acl) ?? []).map((rule) => ({ rule, acl, origin: 'held' as const })),
     ];
+  }
+
+  /**
+   * Whether either template gives the VPC (its logical id) an IPv6 block (`AWS::EC2::VPCCidrBlock`); true when neither
+   * template makes the VPC (nothing is known of it).
+   */
+  private vpcHasIpv6(vpc: string): boolean {
+    if (![this.oldResources, this.newResources].some((resources) => resources[vpc]?.Type === VPC_TYPE)) return true;
+    return [this.oldResources, this.newResources].some((resources) => Object.values(resources).some((r) => r.Type === 'AWS::EC2::VPCCidrBlock'
+      && JSON.stringify(r.Properties?.VpcId) === JSON.stringify({ Ref: vpc })
+      && ['AmazonProvidedIpv6CidrBlock', 'Ipv6CidrBlock', 'Ipv6Pool', 'Ipv6IpamPoolId'].some((k) => r.Properties?.[k] !== undefined && r.Properties?.[k] !== false)));
   }
 
   /** Every rule a view on this NACL can meet, sorted by rule number. */

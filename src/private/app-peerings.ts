@@ -27,7 +27,7 @@ import { planPeerings } from './plan/plan';
 import { describeEntry, entryMeaning, Plan, PeeringRules, PlannedEntry, PlannerPeering, PreviousNumbers } from './plan/types';
 import { appFingerprint, readApp } from './read/app-model';
 import {
-  mergePrevious, nextRecord, previousNumbers, readRecord, RECORD_CONTEXT_KEY, RecordedEntry, RecordSource,
+  droppedDedicatedNacls, mergePrevious, nextRecord, previousNumbers, readRecord, RECORD_CONTEXT_KEY, RecordedEntry, RecordSource,
   RuleNumberRecord, sameRecord, TEMPLATE_METADATA_KEY, writeRecord,
 } from './record/rule-number-record';
 import { naclFacts } from './resolve/nacl-facts';
@@ -53,6 +53,8 @@ interface Reading {
   readonly securityGroupWarnings: Array<{ readonly scope: IConstruct; readonly message: string }>;
   /** A lookup is pending: the app is synthesized with placeholders, and nothing is reported yet. */
   readonly pending: boolean;
+  /** The NACLs `createNetworkAcl` made that this deploy deletes, where no known default NACL gets rules instead. */
+  readonly droppedDedicated: Array<{ readonly stack: Stack; readonly naclName: string }>;
 }
 
 export class AppPeerings {
@@ -184,17 +186,25 @@ export class AppPeerings {
     const model = readApp(this.root, this.created);
     const resolved = this.peerings.map(peering => ({ peering, resolved: resolvePeering(peering.intent, peering.construct, model) }));
     const source = readRecord(this.root);
+    const nacls = naclFacts(model, resolved);
     const plan = planPeerings({
       peerings: resolved.map(({ peering, resolved: r }) => plannerPeering(peering, r)),
-      nacls: naclFacts(model, resolved),
+      nacls,
       heldRoutes: model.foreignRoutes,
       routeTableNames: new Map(resolved.flatMap(({ resolved: r }) => r.routeTables.map(t => [t.key, t.name] as const))),
       previous: previousByNacl(source.record, resolved),
     });
     const rulesOf = (peering: Peering) => plan.peerings.get(peering.construct.node.path)!;
     const securityGroups = checkSecurityGroups(model, this.peerings.map(peering => ({ peering, entries: rulesOf(peering).entries })));
-    const recorded = resolved.map(({ peering, resolved: r }) => ({ peering, entries: recordedEntries(peering, r, rulesOf(peering)) }));
+    const dedicated = new Set([...nacls.values()].filter(f => f.allowAll?.kind === 'dedicated').map(f => f.key));
+    const recorded = resolved.map(({ peering, resolved: r }) => ({ peering, entries: recordedEntries(peering, r, rulesOf(peering), dedicated) }));
     const next = nextRecord(source.record, recorded.flatMap(x => x.entries), model.stackNames);
+    const stacks = new Map(this.peerings.map(p => [stackNameOf(Stack.of(p.construct)), Stack.of(p.construct)] as const));
+    const onDefault = new Set(this.peerings.filter(p => rulesOf(p).entries.some(e => nacls.get(e.acl)?.allowAll?.kind === 'vpc-default'))
+      .map(p => stackNameOf(Stack.of(p.construct))));
+    const droppedDedicated = droppedDedicatedNacls(source.record, next)
+      .filter(d => stacks.has(d.stack) && !onDefault.has(d.stack))
+      .map(d => ({ stack: stacks.get(d.stack)!, naclName: d.naclName }));
     const peerings = new Map(resolved.map(({ peering, resolved: r }) => [peering.construct, {
       peering,
       resolved: r,
@@ -213,6 +223,7 @@ export class AppPeerings {
       peerings,
       securityGroupWarnings: securityGroups.warnings,
       pending: model.pendingLookup || resolved.some(({ resolved: r }) => r.pendingLookup),
+      droppedDedicated,
     };
   }
 
@@ -228,6 +239,14 @@ export class AppPeerings {
         ? reading.model.foreignEntries.find(e => e.resource.node.path === f.onEntry)!.resource
         : this.peerings.find(p => p.construct.node.path === f.peering)!.construct;
       Annotations.of(scope).addWarningV2(f.warningId!, f.message);
+    }
+    for (const { stack, naclName } of reading.droppedDedicated) {
+      Annotations.of(stack).addWarningV2(PeeringWarnings.DEDICATED_NETWORK_ACL_DELETED,
+        `the Network ACL ${naclName} that createNetworkAcl made held peering rules at the last synth and holds none now: ` +
+        'this deploy deletes it, and AWS puts the subnets it held on the VPC\'s default NACL, not on the NACL they had ' +
+        'before. Give the default NACL the rules in this same deploy, so that they are there before the subnets move: ' +
+        'pass it in networkAcls (ec2.NetworkAcl.fromNetworkAclId(this, \'DefaultAcl\', \'acl-…\') for an imported VPC; ' +
+        'the subnets of a VPC made in the app are on it already). Once that is so, acknowledge this warning');
     }
   }
 
@@ -283,11 +302,16 @@ function previousByNacl(
 }
 
 /** The entries of a peering the record keeps: all it made but the allow-all of a NACL it made (always at 100/101). */
-function recordedEntries(peering: Peering, resolved: ResolvedPeering, rules: PeeringRules): RecordedEntry[] {
+function recordedEntries(peering: Peering, resolved: ResolvedPeering, rules: PeeringRules, dedicated: Set<string>): RecordedEntry[] {
   const names = new Map([...resolved.accessAcls, ...resolved.denyAcls].map(a => [a.key, a.name]));
   const stack = stackNameOf(Stack.of(peering.construct));
   return rules.entries.filter(e => !isCatchAll(e)).map(e => ({
-    stack, naclName: names.get(e.acl)!, meaning: entryMeaning(e), family: e.family, ruleNumber: e.ruleNumber,
+    stack,
+    naclName: names.get(e.acl)!,
+    meaning: entryMeaning(e),
+    family: e.family,
+    ruleNumber: e.ruleNumber,
+    ...(dedicated.has(e.acl) ? { dedicated: true } : {}),
   }));
 }
 

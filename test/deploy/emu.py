@@ -268,17 +268,21 @@ def _compiled(script: str, checkout: str) -> str | None:
         return _COMPILED[script]
 
 
-def evaluate(snapshots: list[dict[str, Any]]) -> dict[str, Any]:
+def evaluate(snapshots: list[dict[str, Any]], targets: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Runs the evaluator on one trail: `{"views", "packetsChecked", "violations": [{"kind": "more-open" | "outage",
     "view", "packet": {"direction", "protocol", "port"?, "icmpType"?, "icmpCode"?, "remote"}, "portRange"?,
     "remoteText", "before", "during", "after", "snapshots", "message", "steps"}]}` (the packet stands for a class: the
     ports of `portRange`, the addresses of `remoteText`), `steps` being the step after which each of the violation's
-    snapshots was taken (`snapshots` index the evaluated, deduplicated trail)."""
+    snapshots was taken (`snapshots` index the evaluated, deduplicated trail). `targets`: for a deploy that failed,
+    snapshots of the state the same template reaches when its deploy goes through (an intermediate state that is
+    theirs is no window)."""
     script = evaluator_script()
     if script is None:
         raise FileNotFoundError(f"no snapshot evaluator at {EVALUATOR} (or EVALUATE_SNAPSHOTS)")
     checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(script))))
     evaluated = evaluator_input(snapshots)
+    if targets:
+        evaluated["targets"] = evaluator_input(targets)["snapshots"]
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(evaluated, f)
     try:
@@ -307,9 +311,9 @@ def evaluate(snapshots: list[dict[str, Any]]) -> dict[str, Any]:
 _EVALUATIONS = ThreadPoolExecutor(max_workers=2)
 
 
-def evaluate_later(snapshots: list[dict[str, Any]]) -> "Future[dict[str, Any]]":
+def evaluate_later(snapshots: list[dict[str, Any]], targets: list[dict[str, Any]] | None = None) -> "Future[dict[str, Any]]":
     """`evaluate` in the background (a node process), while the test deploys the next step."""
-    return _EVALUATIONS.submit(evaluate, snapshots)
+    return _EVALUATIONS.submit(evaluate, snapshots, targets)
 
 
 def covers(violation: dict[str, Any], direction: str, protocol: int | None, remote_cidr: str,

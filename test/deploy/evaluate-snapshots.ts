@@ -1,6 +1,6 @@
 /**
  * The snapshot check of src/analysis/snapshots.ts for the Python emulator tests: reads a JSON file (a list of
- * snapshots, or `{ "snapshots": [...] }`, each `{ Label?, NetworkAcls: DescribeNetworkAcls' NetworkAcls,
+ * snapshots, or `{ "snapshots": [...], "targets"?: [...] }`, each `{ Label?, NetworkAcls: DescribeNetworkAcls' NetworkAcls,
  * ActivePeeringCidrBlocks?, PeeringCidrBlocks? }`) and prints `{ "views", "packetsChecked", "violations" }` as JSON,
  * or `{ "error": message }` with exit code 1 when the snapshots cannot be checked.
  *
@@ -12,8 +12,8 @@ import { checkSnapshots, Ec2Snapshot } from '../../src/analysis/snapshots';
 const file = process.argv[2];
 try {
   if (!file) throw new Error('usage: evaluate-snapshots.ts <snapshots.json>');
-  const input = JSON.parse(fs.readFileSync(file, 'utf8')) as Ec2Snapshot[] | { snapshots: Ec2Snapshot[] };
-  const report = checkSnapshots(Array.isArray(input) ? input : input.snapshots);
+  const input = JSON.parse(fs.readFileSync(file, 'utf8')) as Ec2Snapshot[] | { snapshots: Ec2Snapshot[]; targets?: Ec2Snapshot[] };
+  const report = Array.isArray(input) ? checkSnapshots(input) : checkSnapshots(input.snapshots, { targets: input.targets });
   process.stdout.write(JSON.stringify(report) + '\n');
 } catch (e) {
   process.stdout.write(JSON.stringify({ error: (e as Error).message }) + '\n');

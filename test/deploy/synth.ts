@@ -47,9 +47,11 @@ interface VendorVariant {
   readonly createNetworkAcl?: boolean;
   /**
    * Where the allows go: "private" (default, without `createNetworkAcl`) passes the private NACL as `networkAcls`,
-   * "subnets" passes none (the NACL the app associates the subnets with, e.g. another vendor's `createNetworkAcl`).
+   * "subnets" passes none (the NACL the app associates the subnets with, e.g. another vendor's `createNetworkAcl`),
+   * "default" passes the VPC's default NACL (`imported.defaultNetworkAclId`: where the subnets go when a NACL that
+   * `createNetworkAcl` made is deleted).
    */
-  readonly networkAcls?: 'private' | 'subnets';
+  readonly networkAcls?: 'private' | 'subnets' | 'default';
   readonly acceptPeeringConnection?: boolean;
   readonly expectedRequester?: ExpectedRequester;
   readonly allowDnsResolutionFromRemoteVpc?: boolean;
@@ -61,7 +63,7 @@ interface Variant {
   /** A subdirectory of the outdir holding its own cloud assembly (default: the outdir itself). */
   readonly assembly?: string;
   readonly pcx?: string;
-  readonly imported?: ImportedVpcExampleStackProps;
+  readonly imported?: ImportedVpcExampleStackProps & { readonly defaultNetworkAclId?: string };
   readonly externalCidrBlocks?: string[];
   readonly externalIpv6CidrBlocks?: string[];
   readonly allowOutbound?: string[];
@@ -89,6 +91,11 @@ function vendorsStack(app: App, v: Variant): Stack {
   });
   const vpc = importedVpc(stack, p);
   const privateAcl = ec2.NetworkAcl.fromNetworkAclId(stack, 'PrivateAcl', p.privateNetworkAclId);
+  const defaultAcl = () => {
+    if (!p.defaultNetworkAclId) throw new Error('networkAcls "default" needs imported.defaultNetworkAclId');
+    return (stack.node.tryFindChild('DefaultAcl') as ec2.INetworkAcl | undefined)
+      ?? ec2.NetworkAcl.fromNetworkAclId(stack, 'DefaultAcl', p.defaultNetworkAclId);
+  };
   const otherAcls = p.otherNetworkAclIds.map((id, i) => ec2.NetworkAcl.fromNetworkAclId(stack, `OtherAcl${i}`, id));
   for (const vendor of v.vendors ?? []) {
     const ownAcl = vendor.createNetworkAcl || vendor.networkAcls === 'subnets';
@@ -100,7 +107,7 @@ function vendorsStack(app: App, v: Variant): Stack {
       ...(vendor.allowInbound ? { allowInbound: vendor.allowInbound.map(traffic) } : {}),
       ...(vendor.presets ? { presets: vendor.presets.map(name => PRESETS[name]()) } : {}),
       ...(vendor.createNetworkAcl === undefined ? {} : { createNetworkAcl: vendor.createNetworkAcl }),
-      ...(ownAcl ? {} : { networkAcls: [privateAcl] }),
+      ...(ownAcl ? {} : { networkAcls: [vendor.networkAcls === 'default' ? defaultAcl() : privateAcl] }),
       denyNetworkAcls: otherAcls,
       ...(vendor.acceptPeeringConnection === undefined ? {} : { acceptPeeringConnection: vendor.acceptPeeringConnection }),
       ...(vendor.expectedRequester ? { expectedRequester: vendor.expectedRequester } : {}),

@@ -6,18 +6,20 @@ Two sequences on our existing VPC (vendor_world.py), each vendor accepting its o
 
 - two vendors: Search (10.200.0.0/16, tcp 443 out, DNS resolution on) created; Atlas (10.100.0.0/16, sorts first,
   preset `mongoDbAtlas`) added; a port added, then removed; a CIDR block added; an inbound service added; a preset added;
-  `createNetworkAcl` on, then off; `vpcPeeringConnectionId` switched to a new request; DNS resolution off; a vendor
+  `createNetworkAcl` on, then off (the rules going to the VPC's default NACL, where the subnets go then);
+  `vpcPeeringConnectionId` switched to a new request; DNS resolution off; a vendor
   removed; the stack deleted;
 - three vendors: Search and Atlas created; Redis (10.250.0.0/16, sorts last, preset `redisCloud`) added by a deploy that
-  fails after its acceptance (its DNS resolution fails: rolled back), then added; Search (the middle one) removed; the
-  stack deleted.
+  fails after its acceptance (its DNS resolution fails: rolled back, which deletes the connection it accepted), then
+  added with Redis's new request; Search (the middle one) removed; the stack deleted.
 
 The variants are synthesized once with placeholder ids by synth.ts (kind "vendors") and given each world's ids. Each
 sequence runs under `TRANSITION_SEEDS` seeds (default 4: 1 … n); every deploy's trail goes to the snapshot evaluator
 (evaluate-snapshots.ts), and each step's test asserts, for every seed, that the deploy ended as intended and that the
 evaluator found no violation. A deploy that fails must also give back what it took: the evaluator, on the state before,
 the state after the rollback and the state before again, must find nothing either (no packet passes, or is dropped,
-that did not before). And a deploy that went through must not leave a subnet of our VPC on a NACL that no longer denies
+that did not before); its own trail is checked with the state the next deploy of the same vendors reaches as a further
+reference (what the failed deploy let through on its way there is what it was asked for, not a window). And a deploy that went through must not leave a subnet of our VPC on a NACL that no longer denies
 a vendor's block in both directions (what the trail alone cannot show: its last state is the reference).
 """
 from __future__ import annotations
@@ -36,7 +38,7 @@ SEEDS = range(1, 1 + int(os.environ.get("TRANSITION_SEEDS", "4")))
 THIRD = emu.THIRD_PARTY_ACCOUNT
 CIDRS = {"search": "10.200.0.0/16", "atlas": "10.100.0.0/16", "redis": "10.250.0.0/16"}
 PCX = {"search": "pcx-0ddddddddddddddd1", "atlas": "pcx-0ddddddddddddddd2", "redis": "pcx-0ddddddddddddddd3",
-       "search-again": "pcx-0ddddddddddddddd4"}
+       "search-again": "pcx-0ddddddddddddddd4", "redis-again": "pcx-0ddddddddddddddd5"}
 
 pytestmark = pytest.mark.skipif(emu.evaluator_script() is None,
                                 reason="no evaluate-snapshots.ts in this checkout (set EVALUATE_SNAPSHOTS)")
@@ -51,6 +53,7 @@ SEARCH = accepting("Search", "search", [CIDRS["search"]], allowOutbound=["tcp:44
                    allowDnsResolutionFromRemoteVpc=True)
 ATLAS = accepting("Atlas", "atlas", [CIDRS["atlas"]], presets=["mongoDbAtlas"])
 REDIS = accepting("Redis", "redis", [CIDRS["redis"]], presets=["redisCloud"], allowDnsResolutionFromRemoteVpc=True)
+REDIS_AGAIN = {**REDIS, "pcx": PCX["redis-again"]}
 
 
 class Step:
@@ -64,6 +67,13 @@ class Step:
 
 def new_request(world: VendorWorld) -> None:
     world.pcx["search-again"] = world.request("search", accept=False)
+
+
+def redis_requests_again(world: VendorWorld) -> None:
+    """The rollback of the deploy that accepted Redis's request deleted the connection (an active connection without
+    its lockdown is a window): Redis sends a new request."""
+    assert world.status(world.pcx["redis"]) == "deleted", world.status(world.pcx["redis"])
+    world.pcx["redis-again"] = world.request("redis", accept=False)
 
 
 def second_block(world: VendorWorld) -> None:
@@ -81,19 +91,23 @@ TWO_VENDORS = [
     Step("an inbound service added", [{**SEARCH, "externalCidrBlocks": S2, "allowInbound": ["tcp:8443"]}, ATLAS]),
     Step("a preset added", [SEARCH_FULL, ATLAS]),
     Step("createNetworkAcl on", [{**SEARCH_FULL, "createNetworkAcl": True}, {**ATLAS, "networkAcls": "subnets"}]),
-    Step("createNetworkAcl off", [SEARCH_FULL, ATLAS]),
-    Step("vpcPeeringConnectionId switched to a new request", [{**SEARCH_FULL, "pcx": PCX["search-again"]}, ATLAS],
+    # the subnets go to the VPC's default NACL when the NACL createNetworkAcl made is deleted (as the warning
+    # dedicatedNetworkAclDeleted says): the default NACL gets the rules in the same deploy
+    Step("createNetworkAcl off", [{**SEARCH_FULL, "networkAcls": "default"}, {**ATLAS, "networkAcls": "default"}]),
+    Step("vpcPeeringConnectionId switched to a new request",
+         [{**SEARCH_FULL, "pcx": PCX["search-again"], "networkAcls": "default"}, {**ATLAS, "networkAcls": "default"}],
          before=new_request),
-    Step("DNS resolution off", [{**SEARCH_FULL, "pcx": PCX["search-again"],
-                                 "allowDnsResolutionFromRemoteVpc": False}, ATLAS]),
-    Step("a vendor removed", [{**SEARCH_FULL, "pcx": PCX["search-again"], "allowDnsResolutionFromRemoteVpc": False}]),
+    Step("DNS resolution off", [{**SEARCH_FULL, "pcx": PCX["search-again"], "networkAcls": "default",
+                                 "allowDnsResolutionFromRemoteVpc": False}, {**ATLAS, "networkAcls": "default"}]),
+    Step("a vendor removed", [{**SEARCH_FULL, "pcx": PCX["search-again"], "networkAcls": "default",
+                              "allowDnsResolutionFromRemoteVpc": False}]),
     Step("the stack deleted", None),
 ]
 THREE_VENDORS = [
     Step("create, accepting both requests", [SEARCH, ATLAS]),
     Step("a deploy failing after the acceptance", [SEARCH, ATLAS, REDIS], fails="Redis"),
-    Step("a vendor whose block sorts last added", [SEARCH, ATLAS, REDIS]),
-    Step("the construct in the middle removed", [ATLAS, REDIS]),
+    Step("a vendor whose block sorts last added", [SEARCH, ATLAS, REDIS_AGAIN], before=redis_requests_again),
+    Step("the construct in the middle removed", [ATLAS, REDIS_AGAIN]),
     Step("the stack deleted", None),
 ]
 SEQUENCES = {"two vendors": TWO_VENDORS, "three vendors": THREE_VENDORS}
@@ -165,8 +179,9 @@ def run_sequence(sequence: str, seed: int, templates: dict[str, dict[str, Any]])
                         pending=("search", "atlas", "redis"))
     stack = emu.unique("transitions")
     outcomes: list[Outcome] = []
-    jobs = []
+    jobs: list[list[Any]] = []
     created = False
+    failed: tuple[int, list[dict[str, Any]]] | None = None  # a failed deploy's index and trail, until its target is known
     assemblies = [os.path.join(SYNTH_OUT, variant_name(sequence, i)) for i, step in enumerate(steps) if step.vendors]
     assets = {a: os.path.join(assembly, a) for assembly in assemblies for a in os.listdir(assembly) if a.startswith("asset.")}
     for directory in assets.values():  # the accepter's function, as `cdk deploy` publishes it
@@ -196,8 +211,14 @@ def run_sequence(sequence: str, seed: int, templates: dict[str, dict[str, Any]])
         # what the deploy left unguarded that was guarded before it (a gap an earlier step left is that step's)
         gaps = unguarded(world, step, trail[-1]) - unguarded(world, step, trail[0]) \
             if status in ("CREATE_COMPLETE", "UPDATE_COMPLETE") else set()
-        jobs.append((status, reasons, gaps, emu.evaluate_later(trail) if len(trail) >= 2 else None,
-                     emu.evaluate_later([trail[0], trail[-1], trail[0]]) if step.fails and len(trail) >= 2 else None))
+        jobs.append([status, reasons, gaps, emu.evaluate_later(trail) if len(trail) >= 2 and not step.fails else None,
+                     emu.evaluate_later([trail[0], trail[-1], trail[0]]) if step.fails and len(trail) >= 2 else None])
+        if step.fails:
+            failed = (i, trail)
+        elif failed and step.vendors and [v["id"] for v in step.vendors] == [v["id"] for v in steps[failed[0]].vendors]:
+            jobs[failed[0]][3] = emu.evaluate_later(failed[1], targets=[trail[-1]])
+            failed = None
+    assert failed is None, f"step {failed[0]} failed and no later deploy of the same vendors shows what it was for"
     for status, reasons, gaps, report, restored in jobs:
         outcomes.append(Outcome(seed, status, reasons, report.result() if report else None,
                                 restored.result() if restored else None, gaps))

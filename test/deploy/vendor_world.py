@@ -24,6 +24,7 @@ PLACEHOLDERS = {
     "rtb": "rtb-0bbbbbbbbbbbbbbb1",
     "private_acl": "acl-0ccccccccccccccc1",
     "public_acl": "acl-0ccccccccccccccc2",
+    "default_acl": "acl-0ccccccccccccccc0",
 }
 
 
@@ -45,6 +46,8 @@ class VendorWorld:
         self.private_rtb = ec2.create_route_table(VpcId=self.vpc)["RouteTable"]["RouteTableId"]
         for s in self.private_subnets:
             ec2.associate_route_table(RouteTableId=self.private_rtb, SubnetId=s)
+        (self.default_acl,) = [a["NetworkAclId"] for a in ec2.describe_network_acls(Filters=[
+            {"Name": "vpc-id", "Values": [self.vpc]}, {"Name": "default", "Values": ["true"]}])["NetworkAcls"]]
         self.private_acl = self._nacl(self.private_subnets)
         self.public_acl = self._nacl([self.public_subnet])
 
@@ -92,6 +95,7 @@ class VendorWorld:
             "privateSubnetIds": [PLACEHOLDERS["subnet1"], PLACEHOLDERS["subnet2"]],
             "privateSubnetRouteTableIds": [PLACEHOLDERS["rtb"]] * 2,
             "privateNetworkAclId": PLACEHOLDERS["private_acl"], "otherNetworkAclIds": [PLACEHOLDERS["public_acl"]],
+            "defaultNetworkAclId": PLACEHOLDERS["default_acl"],
             "vpcPeeringConnectionId": "unused", "externalCidrBlocks": [],
         }
 
@@ -103,6 +107,7 @@ class VendorWorld:
             PLACEHOLDERS["vpc"]: self.vpc, PLACEHOLDERS["subnet1"]: self.private_subnets[0],
             PLACEHOLDERS["subnet2"]: self.private_subnets[1], PLACEHOLDERS["rtb"]: self.private_rtb,
             PLACEHOLDERS["private_acl"]: self.private_acl, PLACEHOLDERS["public_acl"]: self.public_acl,
+            PLACEHOLDERS["default_acl"]: self.default_acl,
             **{placeholder: self.pcx[vendor] for placeholder, vendor in pcx_placeholders.items() if vendor in self.pcx},
         }
         text = json.dumps(template)

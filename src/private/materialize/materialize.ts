@@ -104,10 +104,18 @@ export function materializePeering(
 
 /**
  * What must exist before a peering is accepted: every entry the plan made for the construct (`scope`), as the app
- * stands when it is prepared.
+ * stands when it is prepared, and the subnet associations of a NACL made by `createNetworkAcl` that holds them (so
+ * that the subnets are on it before the peering is active, and, when the construct is removed, the connection goes
+ * before the subnets return to the VPC's default NACL).
  */
 export function lockdownOf(scope: Construct): IDependable {
-  return dependableOn(() => entriesOf(scope).map(x => x.entry));
+  return dependableOn(() => {
+    const entries = entriesOf(scope).map(x => x.entry);
+    const acls = new Set(entries.map(e => e.networkAclId));
+    const associations = Stack.of(scope).node.findAll()
+      .filter((c): c is ec2.CfnSubnetNetworkAclAssociation => c instanceof ec2.CfnSubnetNetworkAclAssociation && acls.has(c.networkAclId));
+    return [...entries, ...associations];
+  });
 }
 
 /**

@@ -33,6 +33,8 @@ export interface NaclRecord {
   readonly ipv6?: Record<string, number>;
   /** Numbers given up by a later plan, by the meaning that held them, longest-retired first: reserved while others are free. */
   readonly retired?: Record<string, number>;
+  /** The NACL is one that `createNetworkAcl` made: deleting it moves its subnets to the VPC's default NACL. */
+  readonly dedicated?: boolean;
 }
 
 /** One stack's part: by NACL name, as the stack's logical ids name it. */
@@ -105,6 +107,10 @@ export function parseRecord(value: unknown, where: string): RuleNumberRecord {
     if (!part || typeof part.networkAcls !== 'object') fail(`stack ${stack} has no networkAcls`);
     for (const [acl, nacl] of Object.entries(part.networkAcls)) {
       for (const [field, numbers] of Object.entries(nacl ?? {})) {
+        if (field === 'dedicated') {
+          if (typeof numbers !== 'boolean') fail(`${stack} ${acl} dedicated is not true or false`);
+          continue;
+        }
         if (!['ipv4', 'ipv6', 'retired'].includes(field) || typeof numbers !== 'object' ||
           Object.values(numbers ?? {}).some(n => !Number.isInteger(n) || (n as number) < 1 || (n as number) > 32766)) {
           fail(`${stack} ${acl} ${field} is not a map of entries to rule numbers`);
@@ -152,6 +158,8 @@ export interface RecordedEntry {
   readonly meaning: string;
   readonly family: AddressFamily;
   readonly ruleNumber: number;
+  /** The entry is in a NACL that `createNetworkAcl` made. */
+  readonly dedicated?: boolean;
 }
 
 /**
@@ -161,18 +169,21 @@ export interface RecordedEntry {
  */
 export function nextRecord(before: RuleNumberRecord | undefined, entries: RecordedEntry[], stacks: Set<string>): RuleNumberRecord {
   type Numbers = Record<string, number>;
-  const out: Record<string, { networkAcls: Record<string, { ipv4: Numbers; ipv6: Numbers; retired: Numbers }> }> = {};
+  const out: Record<string, { networkAcls: Record<string, { ipv4: Numbers; ipv6: Numbers; retired: Numbers; dedicated?: boolean }> }> = {};
   const naclOf = (stack: string, acl: string) => {
     const part = out[stack] ??= { networkAcls: {} };
     return part.networkAcls[acl] ??= { ipv4: {}, ipv6: {}, retired: {} };
   };
   for (const e of entries) {
-    naclOf(e.stack, e.naclName)[e.family][e.meaning] = e.ruleNumber;
+    const nacl = naclOf(e.stack, e.naclName);
+    nacl[e.family][e.meaning] = e.ruleNumber;
+    if (e.dedicated) nacl.dedicated = true;
   }
   for (const [stack, part] of Object.entries(before?.stacks ?? {})) {
     if (!stacks.has(stack)) continue;
     for (const [acl, nacl] of Object.entries(part.networkAcls)) {
       const now = naclOf(stack, acl);
+      if (nacl.dedicated) now.dedicated = true;
       const used = new Set([...Object.values(now.ipv4), ...Object.values(now.ipv6)]);
       const kept = (meaning: string) => meaning in now.ipv4 || meaning in now.ipv6;
       const given = [...Object.entries(nacl.retired ?? {}), ...Object.entries({ ...nacl.ipv4, ...nacl.ipv6 })];
@@ -186,15 +197,26 @@ export function nextRecord(before: RuleNumberRecord | undefined, entries: Record
   for (const [stack, part] of Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const acls: Record<string, NaclRecord> = {};
     for (const [acl, nacl] of Object.entries(part.networkAcls).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const trimmed: Record<string, Record<string, number>> = {};
+      const trimmed: { -readonly [K in keyof NaclRecord]: NaclRecord[K] } = {};
       for (const field of ['ipv4', 'ipv6', 'retired'] as const) {
         if (Object.keys(nacl[field]).length > 0) trimmed[field] = field === 'retired' ? nacl[field] : sortByNumber(nacl[field]);
       }
-      if (Object.keys(trimmed).length > 0) acls[acl] = trimmed;
+      if (Object.keys(trimmed).length > 0) acls[acl] = nacl.dedicated ? { ...trimmed, dedicated: true } : trimmed;
     }
     if (Object.keys(acls).length > 0) stacksOut[stack] = { networkAcls: acls };
   }
   return { version: 1, stacks: stacksOut };
+}
+
+/**
+ * The NACLs `createNetworkAcl` made that held entries in the record `before` and hold none after the plan (`next`): the
+ * NACL is deleted by this deploy, and its subnets go to the VPC's default NACL.
+ */
+export function droppedDedicatedNacls(before: RuleNumberRecord | undefined, next: RuleNumberRecord): Array<{ stack: string; naclName: string }> {
+  const live = (nacl: NaclRecord | undefined) => Object.keys(nacl?.ipv4 ?? {}).length + Object.keys(nacl?.ipv6 ?? {}).length > 0;
+  return Object.entries(before?.stacks ?? {}).flatMap(([stack, part]) => Object.entries(part.networkAcls)
+    .filter(([name, nacl]) => nacl.dedicated && live(nacl) && !live(next.stacks[stack]?.networkAcls[name]))
+    .map(([naclName]) => ({ stack, naclName })));
 }
 
 function sortByNumber(numbers: Record<string, number>): Record<string, number> {
