@@ -3,12 +3,14 @@
  * The private NACL gets the allow and deny rules; the public NACL only the deny rules. Ids cross stacks as tokens.
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { VpcPeeringExternal } from '../src';
+import { RuleNumberRecord, VpcPeeringExternal } from '../src';
 import { explainStandInAllowAll } from './support/stand-in-allow-all';
 
-const app = new App();
+// The rule-number record of this app, committed as a user commits theirs (`cdk synth` under integ-runner writes it).
+const app = new App({ context: { [RuleNumberRecord.CONTEXT_KEY]: path.join(__dirname, 'integ.imported-vpc.rule-numbers.json') } });
 
 // The existing network: made elsewhere, here in its own stack.
 const network = new Stack(app, 'VpcPeeringExternalNetwork');

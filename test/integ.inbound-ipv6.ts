@@ -3,12 +3,14 @@
  * (allowInbound 5432) and the subnets call its API (443), over IPv4 and IPv6. The SaaS VPC's IPv6 block is a token.
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import * as path from 'path';
 import { App, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { VpcPeeringExternal } from '../src';
+import { RuleNumberRecord, VpcPeeringExternal } from '../src';
 import { explainStandInAllowAll } from './support/stand-in-allow-all';
 
-const app = new App();
+// The rule-number record of this app, committed as a user commits theirs (`cdk synth` under integ-runner writes it).
+const app = new App({ context: { [RuleNumberRecord.CONTEXT_KEY]: path.join(__dirname, 'integ.inbound-ipv6.rule-numbers.json') } });
 const stack = new Stack(app, 'VpcPeeringExternalInboundIpv6');
 
 const vpc = new ec2.Vpc(stack, 'Vpc', {

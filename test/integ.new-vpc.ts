@@ -4,11 +4,13 @@
  * third party owns that VPC and you pass the id of the peering you accepted.
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { VpcPeeringExternal } from '../src';
+import { RuleNumberRecord, VpcPeeringExternal } from '../src';
 
-const app = new App();
+// The rule-number record of this app, committed as a user commits theirs (`cdk synth` under integ-runner writes it).
+const app = new App({ context: { [RuleNumberRecord.CONTEXT_KEY]: path.join(__dirname, 'integ.new-vpc.rule-numbers.json') } });
 const stack = new Stack(app, 'VpcPeeringExternalNewVpc');
 
 const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
