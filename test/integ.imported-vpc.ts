@@ -2,8 +2,8 @@
  * Use case: an existing VPC, imported in another stack, whose NACLs were made by hand with an allow-all at rule 100.
  * The private NACL gets the allow and deny rules; the public NACL only the deny rules. Ids cross stacks as tokens.
  */
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import * as path from 'path';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RuleNumberRecord, VpcPeeringExternal } from '../src';

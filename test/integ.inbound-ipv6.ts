@@ -2,8 +2,8 @@
  * Use case: a dual-stack VPC whose private subnets have their own NACL; the SaaS reaches a database in them
  * (allowInbound 5432) and the subnets call its API (443), over IPv4 and IPv6. The SaaS VPC's IPv6 block is a token.
  */
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import * as path from 'path';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RuleNumberRecord, VpcPeeringExternal } from '../src';

@@ -3,8 +3,8 @@
  * The "SaaS" VPC and the peering are made in the same stack so that the test deploys on its own; in real use the
  * third party owns that VPC and you pass the id of the peering you accepted.
  */
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import * as path from 'path';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RuleNumberRecord, VpcPeeringExternal } from '../src';
