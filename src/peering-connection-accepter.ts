@@ -1,6 +1,6 @@
 import * as path from 'path';
 import {
-  Annotations, ArnFormat, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, RemovalPolicy, Stack,
+  Annotations, ArnFormat, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Lazy, RemovalPolicy, Stack,
 } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
@@ -8,7 +8,7 @@ import {
   ACCEPTANCE_RESOURCE_TYPE, AccepterProperties, DNS_RESOLUTION_RESOURCE_TYPE,
 } from './handlers/peering-accepter/properties';
 import { ValueIdentity } from './private/cdk/value-identity';
-import { validateAccountId, validatePeeringConnectionId, validateVpcId } from './private/props/ids';
+import { validateAccountId, validatePeeringConnectionId, validateRequesterOptOut, validateVpcId } from './private/props/ids';
 import { PeeringWarnings } from './warnings';
 
 /**
@@ -53,11 +53,40 @@ export interface PeeringConnectionAccepterProps {
   /**
    * The account (and VPC) the request must come from.
    *
-   * Without it, a request for your VPC from any account is accepted: give it whenever you know the vendor's account.
+   * Required to accept (`acceptPeeringConnection`), unless `acceptAnyRequesterReason` says why the requester cannot be
+   * known: a request for your VPC from any account would be accepted otherwise ("peer phishing").
    *
-   * @default - the requester is not checked
+   * @default - the requester is not checked (refused when accepting)
    */
   readonly expectedRequester?: ExpectedRequester;
+
+  /**
+   * Accept a request from any account, and why: the opt-out from `expectedRequester` when accepting. Synth warns with
+   * the reason (`PeeringWarnings.REQUESTER_NOT_CHECKED`).
+   *
+   * @default - no opt-out: `expectedRequester` is required to accept
+   */
+  readonly acceptAnyRequesterReason?: string;
+
+  /**
+   * The IPv4 CIDR blocks the requester's VPC may have: every block of the requester VPC (`CidrBlockSet`, secondary
+   * blocks included) must lie in one of them, and every IPv6 block (`Ipv6CidrBlockSet`) in one of
+   * `requesterIpv6CidrBlocks`, or the deploy fails before accepting, naming the block. `VpcPeeringExternal` passes its
+   * external blocks: a block its Network ACL rules do not lock down must not be peered.
+   *
+   * The check runs when the acceptance is created or updated: a block the vendor adds later is caught by the next
+   * deploy that updates it (see `recheck` in the README).
+   *
+   * @default - the requester's CIDR blocks are not checked
+   */
+  readonly requesterCidrBlocks?: string[];
+
+  /**
+   * The IPv6 CIDR blocks the requester's VPC may have, with `requesterCidrBlocks` (which turns the check on).
+   *
+   * @default - none: with `requesterCidrBlocks`, a requester VPC with an IPv6 block fails the deploy
+   */
+  readonly requesterIpv6CidrBlocks?: string[];
 
   /**
    * Whether to accept the request when it is pending acceptance.
@@ -150,9 +179,9 @@ export class PeeringConnectionAccepter extends Construct {
 
   constructor(scope: Construct, id: string, props: PeeringConnectionAccepterProps) {
     super(scope, id);
-    validateProps(props);
-    const stack = Stack.of(this);
     const accept = props.acceptPeeringConnection ?? true;
+    validateProps(props, accept);
+    const stack = Stack.of(this);
     this.vpcPeeringConnectionId = props.vpcPeeringConnectionId;
     this.vpcPeeringConnectionArn = stack.formatArn({
       service: 'ec2',
@@ -184,26 +213,37 @@ export class PeeringConnectionAccepter extends Construct {
     (provider.node.findChild('Handler') as CfnResource).addPropertyOverride('Runtime', NODEJS_22);
 
     grantRemoval(provider, stack);
-    const conditions = peeringConditions(stack, accepterVpcArn, props.expectedRequester);
     if (accept) {
-      provider.addToRolePolicy({
-        Effect: 'Allow',
-        Action: 'ec2:AcceptVpcPeeringConnection',
-        Resource: this.vpcPeeringConnectionArn,
-        Condition: conditions,
-      });
+      grantAcceptance(provider, this.vpcPeeringConnectionArn, accepterVpcArn, props.expectedRequester);
+    }
+    if (accept && !props.expectedRequester) {
+      Annotations.of(this).addWarningV2(PeeringWarnings.REQUESTER_NOT_CHECKED,
+        `the peering request is accepted from any account (acceptAnyRequesterReason: '${props.acceptAnyRequesterReason}'): ` +
+        'anyone who knows this VPC could send a request the deploy accepts. Give expectedRequester once the vendor\'s ' +
+        'account is known');
     }
 
+    const recheck: unknown = this.node.tryGetContext(RECHECK_CONTEXT_KEY);
     const properties: AccepterProperties = {
       VpcPeeringConnectionId: props.vpcPeeringConnectionId,
       AccepterVpcId: props.vpc.vpcId,
       ExpectedRequesterAccountId: props.expectedRequester?.accountId,
       ExpectedRequesterVpcId: props.expectedRequester?.vpcId,
     };
+    const acceptance: AccepterProperties = {
+      ...properties,
+      Accept: accept ? 'true' : 'false',
+      RemovalPolicy: removalPolicyOf(props.removalPolicy),
+      ...(props.requesterCidrBlocks ? {
+        RequesterCidrBlocks: props.requesterCidrBlocks,
+        RequesterIpv6CidrBlocks: props.requesterIpv6CidrBlocks ?? [],
+      } : {}),
+      ...(recheck !== undefined && recheck !== false ? { Recheck: String(recheck) } : {}),
+    };
     this.acceptance = new CustomResource(this, 'Acceptance', {
       serviceToken: provider.serviceToken,
       resourceType: ACCEPTANCE_RESOURCE_TYPE,
-      properties: { ...properties, Accept: accept ? 'true' : 'false', RemovalPolicy: removalPolicyOf(props.removalPolicy) },
+      properties: acceptance,
     });
 
     // Named after the connection, not the construct's path: a rename or a move of the construct must not replace the
@@ -273,6 +313,12 @@ function grantRemoval(provider: CustomResourceProvider, stack: Stack): void {
   });
 }
 
+/**
+ * The context key whose value, when it changes, makes the next deploy check every peering connection again (its
+ * requester and CIDR blocks): `cdk deploy -c cdk-vpc-peering-external:recheck=$(date +%s)`.
+ */
+export const RECHECK_CONTEXT_KEY = 'cdk-vpc-peering-external:recheck';
+
 /** The construct id of the stack's one provider is `${PROVIDER_ID}CustomResourceProvider`. */
 const PROVIDER_ID = 'VpcPeeringAccepter';
 
@@ -289,30 +335,71 @@ const NODEJS_22 = 'nodejs22.x';
  */
 const HANDLER_DIRECTORY = path.join(__dirname, '..', 'lib', 'handlers', 'peering-accepter');
 
-function validateProps(props: PeeringConnectionAccepterProps): void {
+function validateProps(props: PeeringConnectionAccepterProps, accept: boolean): void {
   validatePeeringConnectionId(props.vpcPeeringConnectionId);
   const requester = props.expectedRequester;
   if (requester) {
     validateAccountId(requester.accountId, 'expectedRequester.accountId');
     if (requester.vpcId !== undefined) validateVpcId(requester.vpcId, 'expectedRequester.vpcId');
   }
+  validateRequesterOptOut(accept, requester, props.acceptAnyRequesterReason);
+  if (props.requesterIpv6CidrBlocks && !props.requesterCidrBlocks) {
+    throw new Error(
+      'requesterIpv6CidrBlocks is given without requesterCidrBlocks, which turns the check of the requester\'s blocks ' +
+      'on: give requesterCidrBlocks too (an empty list for a requester VPC without IPv4 blocks)',
+    );
+  }
 }
 
+/** What each provider's shared acceptance statements list: the connections, our VPCs and the requesters' VPCs. */
+interface AcceptanceGrants {
+  /** Connections accepted only from an expected requester: `ec2:RequesterVpc` names the requesters. */
+  readonly checked: { connections: Set<string>; accepterVpcs: Set<string>; requesterVpcs: Set<string> };
+  /** Connections accepted from any requester (`acceptAnyRequesterReason`). */
+  readonly unchecked: { connections: Set<string>; accepterVpcs: Set<string> };
+}
+
+const ACCEPTANCE_GRANTS = new WeakMap<CustomResourceProvider, AcceptanceGrants>();
+
 /**
- * `ec2:AccepterVpc` = our VPC; with an expected requester, `ec2:RequesterVpc` in the requester's account (that VPC, or
- * any VPC of the account). The requester's VPC may be in another region (inter-region peering): its ARN's region is
- * left open.
+ * Lets the stack's function accept this connection: `ec2:AcceptVpcPeeringConnection` on its ARN, with
+ * `ec2:AccepterVpc` our VPC and, with an expected requester, `ec2:RequesterVpc` in the requester's account (that VPC,
+ * or any VPC of the account; any region, for inter-region peering).
+ *
+ * One statement lists every connection of the stack that has an expected requester (and one every connection that
+ * has none), instead of a statement per connection: a role's inline policies hold 10,240 characters, which a
+ * statement per accepter exceeds at about 15 connections, while the lists stay within it at 50 (the default quota of
+ * peering connections per VPC). The lists lose the pairing of each connection with its own requester in IAM; the
+ * function's check before accepting keeps it (it compares each connection's requester with its own
+ * `expectedRequester`).
  */
-function peeringConditions(stack: Stack, accepterVpcArn: string, requester?: ExpectedRequester): Record<string, unknown> {
-  const conditions: Record<string, Record<string, string>> = {
-    ArnEquals: { 'ec2:AccepterVpc': accepterVpcArn },
-  };
-  if (requester) {
-    conditions.ArnLike = {
-      'ec2:RequesterVpc': `arn:${stack.partition}:ec2:*:${requester.accountId}:vpc/${requester.vpcId ?? '*'}`,
+function grantAcceptance(provider: CustomResourceProvider, connectionArn: string, accepterVpcArn: string, requester?: ExpectedRequester): void {
+  let grants = ACCEPTANCE_GRANTS.get(provider);
+  if (!grants) {
+    grants = {
+      checked: { connections: new Set(), accepterVpcs: new Set(), requesterVpcs: new Set() },
+      unchecked: { connections: new Set(), accepterVpcs: new Set() },
     };
+    ACCEPTANCE_GRANTS.set(provider, grants);
   }
-  return conditions;
+  const list = (values: Set<string>) => Lazy.list({ produce: () => [...values] });
+  const group = requester ? grants.checked : grants.unchecked;
+  if (group.connections.size === 0) {
+    provider.addToRolePolicy({
+      Effect: 'Allow',
+      Action: 'ec2:AcceptVpcPeeringConnection',
+      Resource: list(group.connections),
+      Condition: {
+        ArnEquals: { 'ec2:AccepterVpc': list(group.accepterVpcs) },
+        ...(requester ? { ArnLike: { 'ec2:RequesterVpc': list(grants.checked.requesterVpcs) } } : {}),
+      },
+    });
+  }
+  group.connections.add(connectionArn);
+  group.accepterVpcs.add(accepterVpcArn);
+  if (requester) {
+    grants.checked.requesterVpcs.add(`arn:${Stack.of(provider).partition}:ec2:*:${requester.accountId}:vpc/${requester.vpcId ?? '*'}`);
+  }
 }
 
 function warnWithoutDns(scope: Construct, vpc: ec2.IVpc): void {

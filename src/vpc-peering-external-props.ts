@@ -227,14 +227,15 @@ export interface VpcPeeringExternalProps {
    * Whether to accept the peering request at deploy time.
    *
    * A custom resource calls `AcceptVpcPeeringConnection` in the stack's region when the request is pending
-   * acceptance, succeeds without a call when the connection is already active, and fails with the reason when the
-   * request is expired, rejected or not for this VPC (or, with `expectedRequester`, from someone else). Its function
-   * may accept only this connection, only for this VPC. The routes and entries depend on it. Deleting the stack leaves
-   * the connection active. Without it, accept the request by hand (console or `aws ec2 accept-vpc-peering-connection`)
-   * before the deploy.
+   * acceptance, and fails with the reason when the request is expired, rejected or not for this VPC, from someone
+   * other than `expectedRequester`, or from a VPC with a CIDR block the external blocks do not cover. Its function may
+   * accept only this connection, only for this VPC, only from the expected requester. The acceptance waits for every
+   * Network ACL entry; the routes wait for the acceptance. `removalPolicy` decides what happens to the connection when
+   * the construct or its stack is removed. Without it, accept the request by hand (console or
+   * `aws ec2 accept-vpc-peering-connection`) before the deploy: the deploy then checks the active connection the same
+   * way and fails on a pending one.
    *
-   * Off unless asked for here (a construct that routes a peering does not accept one by default), while a
-   * `PeeringConnectionAccepter` on its own accepts by default (accepting is what it is for).
+   * Accepting needs `expectedRequester` (or, if the requester cannot be known, `acceptAnyRequesterReason`).
    *
    * @default false
    * @see https://docs.aws.amazon.com/vpc/latest/peering/accept-vpc-peering-connection.html
@@ -245,12 +246,27 @@ export interface VpcPeeringExternalProps {
    * The account (and VPC) the peering request must come from: the vendor's.
    *
    * A request from another account or VPC is refused, both by the function's IAM policy (`ec2:RequesterVpc`) and by
-   * its own check ("peer phishing"). Also checked when the connection was accepted by hand.
+   * its own check ("peer phishing": a stranger's request that names your VPC and the vendor's CIDR). Also checked when
+   * the connection was accepted by hand. Required with `acceptPeeringConnection`, unless `acceptAnyRequesterReason`
+   * says why not.
    *
-   * @default - the requester is not checked
+   * @default - the requester is not checked (refused with `acceptPeeringConnection`)
    * @see https://docs.aws.amazon.com/vpc/latest/peering/security-iam.html
    */
   readonly expectedRequester?: ExpectedRequester;
+
+  /**
+   * Accept a request from any account, and why: the opt-out from `expectedRequester` with `acceptPeeringConnection`.
+   *
+   * Accepting without knowing who sent the request lets anyone who knows your VPC id and the vendor's CIDR block get
+   * a peering the deploy accepts and routes your traffic to ("peer phishing"), so synth refuses it unless this names
+   * the reason (for example `'the vendor creates a new account per cluster; its id is not known before the request'`).
+   * The deploy still checks that the connection is for this VPC and that the requester's CIDR blocks are the external
+   * blocks. Synth warns with the reason (`PeeringWarnings.REQUESTER_NOT_CHECKED`).
+   *
+   * @default - no opt-out: `expectedRequester` is required to accept
+   */
+  readonly acceptAnyRequesterReason?: string;
 
   /**
    * Whether to let the external VPC resolve the public DNS hostnames of your VPC's instances and endpoints to their

@@ -1,10 +1,11 @@
-import { Annotations, CfnResource, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { PeeringConnectionAccepter, PeeringConnectionAccepterProps } from './peering-connection-accepter';
 import { AppPeerings } from './private/app-peerings';
 import { ValueIdentity } from './private/cdk/value-identity';
 import { lockdownOf, lockdownOfNacl } from './private/materialize/materialize';
+import { ExternalCidr, sortCidrs } from './private/plan/types';
 import { propWarnings, validateProps } from './private/props/validate-props';
 import { DEFAULT_SUBNETS } from './private/stage-types';
 import { VpcPeeringExternalProps } from './vpc-peering-external-props';
@@ -61,10 +62,11 @@ export class VpcPeeringExternal extends Construct {
       vpc: props.vpc,
       vpcPeeringConnectionId: props.vpcPeeringConnectionId,
       expectedRequester: props.expectedRequester,
+      acceptAnyRequesterReason: props.acceptAnyRequesterReason,
       acceptPeeringConnection: props.acceptPeeringConnection ?? false,
       allowDnsResolutionFromRemoteVpc: props.allowDnsResolutionFromRemoteVpc ?? false,
       removalPolicy: props.removalPolicy,
-    });
+    }, intent.rules.externalCidrs);
     // Locked down before it is active: the acceptance waits for every entry the plan makes for this construct.
     this.accepter.acceptance.node.addDependency(lockdownOf(this));
     this.peerings = AppPeerings.of(this);
@@ -125,20 +127,23 @@ export class VpcPeeringExternal extends Construct {
 }
 
 /** Per stack, by connection, the accepter the first construct for that connection made, and its props. */
-const ACCEPTERS = new WeakMap<Stack, Map<string, { accepter: PeeringConnectionAccepter; props: PeeringConnectionAccepterProps; by: string }>>();
+const ACCEPTERS = new WeakMap<Stack, Map<string, {
+  accepter: PeeringConnectionAccepter; props: PeeringConnectionAccepterProps; by: string; blocks: ExternalCidr[];
+}>>();
 
 /**
  * The accepter of the construct's connection. Several constructs may route one connection (one per subnet group,
  * with different ports): they share one accepter, which waits for all their entries; they must agree on how it accepts.
+ * The requester's CIDR blocks must be the external blocks of one of them (each construct locks its blocks down).
  */
-function accepterOf(scope: VpcPeeringExternal, props: PeeringConnectionAccepterProps): PeeringConnectionAccepter {
+function accepterOf(scope: VpcPeeringExternal, props: PeeringConnectionAccepterProps, external: ExternalCidr[]): PeeringConnectionAccepter {
   const stack = Stack.of(scope);
   const byConnection = ACCEPTERS.get(stack) ?? new Map();
   ACCEPTERS.set(stack, byConnection);
   const key = ValueIdentity.of(scope).identity(props.vpcPeeringConnectionId);
   const known = byConnection.get(key);
   if (known) {
-    const differs = (['acceptPeeringConnection', 'allowDnsResolutionFromRemoteVpc', 'removalPolicy'] as const)
+    const differs = (['acceptPeeringConnection', 'allowDnsResolutionFromRemoteVpc', 'removalPolicy', 'acceptAnyRequesterReason'] as const)
       .filter(p => known.props[p] !== props[p]);
     if (JSON.stringify(known.props.expectedRequester ?? null) !== JSON.stringify(props.expectedRequester ?? null)) differs.push('expectedRequester' as never);
     if (differs.length > 0) {
@@ -147,10 +152,20 @@ function accepterOf(scope: VpcPeeringExternal, props: PeeringConnectionAccepterP
         'acceptance of the connection, so give both the same values',
       );
     }
+    known.blocks.push(...external);
     return known.accepter;
   }
-  const accepter = new PeeringConnectionAccepter(scope, 'Accepter', props);
-  byConnection.set(key, { accepter, props, by: scope.node.path });
+  const blocks: ExternalCidr[] = [...external];
+  // In the order of the blocks' addresses, not of the props: reordering them changes nothing.
+  const listOf = (family: 'ipv4' | 'ipv6') => Lazy.list({
+    produce: () => sortCidrs(blocks).filter(c => c.family === family).map(c => c.cidr),
+  });
+  const accepter = new PeeringConnectionAccepter(scope, 'Accepter', {
+    ...props,
+    requesterCidrBlocks: listOf('ipv4'),
+    requesterIpv6CidrBlocks: listOf('ipv6'),
+  });
+  byConnection.set(key, { accepter, props, by: scope.node.path, blocks });
   return accepter;
 }
 

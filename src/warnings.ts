@@ -56,6 +56,12 @@ export class PeeringWarnings {
    */
   public static readonly DEDICATED_NETWORK_ACL_DELETED = 'cdk-vpc-peering-external:dedicatedNetworkAclDeleted';
 
+  /**
+   * The peering request is accepted from any account (`acceptAnyRequesterReason` instead of `expectedRequester`):
+   * anyone who knows the VPC could send a request the deploy accepts. The warning repeats the reason given.
+   */
+  public static readonly REQUESTER_NOT_CHECKED = 'cdk-vpc-peering-external:requesterNotChecked';
+
   /** `denyNetworkAcls` is given with `blanketDeny: false`, so those NACLs get no rule at all. */
   public static readonly DENY_NETWORK_ACLS_WITHOUT_DENY = 'cdk-vpc-peering-external:denyNetworkAclsWithoutDeny';
 

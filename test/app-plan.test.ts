@@ -170,7 +170,7 @@ describe('order does not matter: the construct follows the app as it stands when
     const net = new Stack(app, 'Net', { env });
     const vpc = new ec2.Vpc(net, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR), maxAzs: 2, natGateways: 1 });
     const svc = new Stack(app, 'Svc', { env });
-    new VpcPeeringExternal(net, 'First', { vpc, ...BASE, firstRuleNumber: 1, lastRuleNumber: 20, acceptPeeringConnection: true });
+    new VpcPeeringExternal(net, 'First', { vpc, ...BASE, firstRuleNumber: 1, lastRuleNumber: 20, acceptPeeringConnection: true, expectedRequester: { accountId: '222222222222' } });
     const holder = new Construct(svc, 'Holder');
     let made = false;
     Aspects.of(holder).add({

@@ -36,7 +36,7 @@ function describes(...states: VpcPeeringConnection[]) {
   const stub = ec2.on(DescribeVpcPeeringConnectionsCommand, { VpcPeeringConnectionIds: [PCX] });
   states.forEach(s => stub.resolvesOnce({ VpcPeeringConnections: [s] }));
 }
-function event(type: string, requestType: 'Create' | 'Update' | 'Delete', props: Record<string, string> = {},
+function event(type: string, requestType: 'Create' | 'Update' | 'Delete', props: Record<string, unknown> = {},
   physical?: string): CustomResourceEvent {
   return {
     RequestType: requestType,
@@ -46,7 +46,7 @@ function event(type: string, requestType: 'Create' | 'Update' | 'Delete', props:
     StackId: STACK_ID,
   };
 }
-const acceptance = (rt: 'Create' | 'Update' | 'Delete', props: Record<string, string> = { Accept: 'true' }, physical?: string) =>
+const acceptance = (rt: 'Create' | 'Update' | 'Delete', props: Record<string, unknown> = { Accept: 'true' }, physical?: string) =>
   event('Custom::VpcPeeringAcceptance', rt, props, physical);
 const dns = (rt: 'Create' | 'Update' | 'Delete', physical?: string) => event('Custom::VpcPeeringDnsResolution', rt, {}, physical);
 
@@ -218,6 +218,99 @@ describe('acceptance: Delete', () => {
     ec2.on(DeleteVpcPeeringConnectionCommand).resolves({});
     await remove({ Accept: 'true', RemovalPolicy: 'destroy' }, PCX);
     expect(ec2.commandCalls(DeleteVpcPeeringConnectionCommand)).toHaveLength(1);
+  });
+});
+
+describe("the requester's CIDR blocks", () => {
+  const checked = (ipv4: string[], ipv6: string[] = []) => ({ Accept: 'true', RequesterCidrBlocks: ipv4, RequesterIpv6CidrBlocks: ipv6 });
+  const requester = (ipv4: string[], ipv6: string[] = []): Partial<VpcPeeringConnection> => ({
+    RequesterVpcInfo: {
+      VpcId: THEIR_VPC,
+      OwnerId: THEIR_ACCOUNT,
+      CidrBlock: ipv4[0],
+      CidrBlockSet: ipv4.map(CidrBlock => ({ CidrBlock })),
+      Ipv6CidrBlockSet: ipv6.map(Ipv6CidrBlock => ({ Ipv6CidrBlock })),
+    },
+    AccepterVpcInfo: { VpcId: OUR_VPC, OwnerId: '123456789012', CidrBlock: '10.0.0.0/16', CidrBlockSet: [{ CidrBlock: '10.0.0.0/16' }] },
+  });
+
+  test('every block of the requester covered (a /16 listed for a /20 and a /16, IPv6 too): accepted', async () => {
+    describes(pcx('pending-acceptance', requester(['10.200.16.0/20', '10.201.0.0/16'], ['2600:1f18:abcd:1200::/56'])), pcx('active'));
+    ec2.on(AcceptVpcPeeringConnectionCommand).resolves({});
+    await onEvent(acceptance('Create', checked(['10.200.0.0/16', '10.201.0.0/16'], ['2600:1f18:abcd:1200::/56'])), client, FAST);
+    expect(ec2.commandCalls(AcceptVpcPeeringConnectionCommand)).toHaveLength(1);
+  });
+
+  test('a secondary block not listed fails before accepting, naming the block and the prop', async () => {
+    describes(pcx('pending-acceptance', requester(['10.200.0.0/16', '10.201.0.0/16'])));
+    const error = await onEvent(acceptance('Create', checked(['10.200.0.0/16'])), client, FAST).catch(e => e as Error);
+    expect((error as Error).message).toContain(
+      `VPC peering connection ${PCX} is from VPC ${THEIR_VPC} (account ${THEIR_ACCOUNT}), which has CIDR block 10.201.0.0/16 ` +
+      'that the Network ACL rules do not cover (external blocks: 10.200.0.0/16)');
+    expect((error as Error).message).toMatch(/add 10.201.0.0\/16 to externalCidrBlocks .* Nothing was accepted or routed$/);
+    expect(ec2.commandCalls(AcceptVpcPeeringConnectionCommand)).toHaveLength(0);
+  });
+
+  test('an IPv6 block of the requester, none listed: fails, naming externalIpv6CidrBlocks (also for an active connection)', async () => {
+    describes(pcx('active', requester(['10.200.0.0/16'], ['2600:1f18:abcd:1200::/56'])));
+    await expect(onEvent(acceptance('Create', checked(['10.200.0.0/16'])), client, FAST)).rejects.toThrow(
+      /add 2600:1f18:abcd:1200::\/56 to externalIpv6CidrBlocks/);
+  });
+
+  test('many blocks not covered: the first five are listed and the rest counted', async () => {
+    const theirs = Array.from({ length: 12 }, (_, i) => `10.${100 + i}.0.0/16`);
+    describes(pcx('pending-acceptance', requester(theirs)));
+    const error = await onEvent(acceptance('Create', checked(['10.99.0.0/16'])), client, FAST).catch(e => e as Error);
+    expect((error as Error).message).toContain('10.100.0.0/16, 10.101.0.0/16, 10.102.0.0/16, 10.103.0.0/16, 10.104.0.0/16 and 7 more');
+    expect((error as Error).message.length).toBeLessThan(1000);
+  });
+
+  test.each([
+    [['0.0.0.0/0'], "externalCidrBlocks value '0.0.0.0/0' is wider than any VPC"],
+    [['10.0.0.0/16'], "externalCidrBlocks value '10.0.0.0/16' overlaps this VPC's CIDR block 10.0.0.0/16"],
+    [['10.0.128.0/17'], "externalCidrBlocks value '10.0.128.0/17' overlaps this VPC's CIDR block 10.0.0.0/16"],
+    [['not-a-cidr'], "externalCidrBlocks value 'not-a-cidr' is not an IPv4 CIDR block"],
+  ])('a block given as a token that is %j at deploy time fails before anything is accepted', async (blocks, message) => {
+    describes(pcx('pending-acceptance', requester(['10.200.0.0/16'])));
+    await expect(onEvent(acceptance('Create', checked(blocks)), client, FAST)).rejects.toThrow(message);
+    expect(ec2.commandCalls(AcceptVpcPeeringConnectionCommand)).toHaveLength(0);
+  });
+
+  test('without RequesterCidrBlocks the blocks are not checked', async () => {
+    describes(pcx('active', requester(['10.200.0.0/16', '10.201.0.0/16'])));
+    await expect(onEvent(acceptance('Create'), client, FAST)).resolves.toMatchObject({ PhysicalResourceId: PCX });
+  });
+
+  test('a rollback Update (the stack rolling back) restores the properties without checking: a block added since cannot fail the rollback', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'App', StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', CreationTime: new Date() }] });
+    const result = await onEvent(acceptance('Update', checked(['10.200.0.0/16']), PCX), client, FAST, cfnClient);
+    expect(result).toEqual({ PhysicalResourceId: PCX });
+    expect(ec2.commandCalls(DescribeVpcPeeringConnectionsCommand)).toHaveLength(0);
+  });
+});
+
+describe('IAM propagation', () => {
+  test('an accept IAM refuses at first (a permission just added) is tried again until it is allowed', async () => {
+    describes(pcx('pending-acceptance'), pcx('active'));
+    const refused = Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' });
+    ec2.on(AcceptVpcPeeringConnectionCommand).rejectsOnce(refused).rejectsOnce(refused).resolves({});
+    await onEvent(acceptance('Create'), client, { ...FAST, iamRetryDelayMs: 0, iamTries: 5 });
+    expect(ec2.commandCalls(AcceptVpcPeeringConnectionCommand)).toHaveLength(3);
+  });
+
+  test('a refusal that lasts fails after the last try, saying so', async () => {
+    describes(pcx('pending-acceptance'));
+    ec2.on(AcceptVpcPeeringConnectionCommand).rejects(Object.assign(new Error('You are not authorized'), { name: 'UnauthorizedOperation' }));
+    await expect(onEvent(acceptance('Create'), client, { ...FAST, iamRetryDelayMs: 0, iamTries: 3 })).rejects.toThrow(
+      /You are not authorized \(still refused after 3 tries/);
+    expect(ec2.commandCalls(AcceptVpcPeeringConnectionCommand)).toHaveLength(3);
+  });
+
+  test('another error is not tried again', async () => {
+    describes(pcx('pending-acceptance'));
+    ec2.on(AcceptVpcPeeringConnectionCommand).rejects(Object.assign(new Error('limit'), { name: 'VpcPeeringConnectionLimitExceeded' }));
+    await expect(onEvent(acceptance('Create'), client, { ...FAST, iamRetryDelayMs: 0, iamTries: 3 })).rejects.toThrow('limit');
+    expect(ec2.commandCalls(AcceptVpcPeeringConnectionCommand)).toHaveLength(1);
   });
 });
 

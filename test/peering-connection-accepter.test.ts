@@ -18,9 +18,12 @@ function newVpcStack(vpcProps: ec2.VpcProps = {}): { stack: Stack; vpc: ec2.Vpc 
   return { stack, vpc };
 }
 
+/** The vendor's account: accepting needs an expected requester (or a reason why not). */
+const VENDOR = { accountId: '111122223333' };
+
 function synth(overrides: Overrides = {}, vpcProps: ec2.VpcProps = {}) {
   const { stack, vpc } = newVpcStack(vpcProps);
-  const accepter = new PeeringConnectionAccepter(stack, 'Accepter', { vpc, vpcPeeringConnectionId: PCX, ...overrides });
+  const accepter = new PeeringConnectionAccepter(stack, 'Accepter', { vpc, vpcPeeringConnectionId: PCX, expectedRequester: VENDOR, ...overrides });
   const template = Template.fromStack(stack);
   recordTemplate(template.toJSON());
   return { stack, vpc, accepter, template, json: template.toJSON() };
@@ -33,7 +36,8 @@ function arn(resource: string, id: unknown) {
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-west-1:', { Ref: 'AWS::AccountId' }, ...tail]] };
 }
 const PCX_ARN = arn('vpc-peering-connection', PCX);
-const ACCEPTER_VPC = { ArnEquals: { 'ec2:AccepterVpc': arn('vpc', VPC_REF) } };
+const ACCEPTER_VPC = { ArnEquals: { 'ec2:AccepterVpc': [arn('vpc', VPC_REF)] } };
+const requesterVpc = (account: string, vpc = '*') => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ec2:*:${account}:vpc/${vpc}`]] });
 /** The statement every accepter of a stack shares: what deleting an acceptance or a DNS resource needs. */
 const REMOVAL_STATEMENT = {
   Effect: 'Allow',
@@ -87,8 +91,9 @@ describe('acceptance', () => {
       VpcPeeringConnectionId: PCX,
       AccepterVpcId: VPC_REF,
       Accept: 'true',
-      ExpectedRequesterAccountId: Match.absent(),
+      ExpectedRequesterAccountId: '111122223333',
       ExpectedRequesterVpcId: Match.absent(),
+      RequesterCidrBlocks: Match.absent(),
     });
     template.resourceCountIs(DNS, 0);
     expect(accepter.dnsResolution).toBeUndefined();
@@ -105,13 +110,13 @@ describe('acceptance', () => {
     });
   });
 
-  test('GIVEN the default props THEN the role may accept exactly this connection, only for this VPC', () => {
+  test('GIVEN the default props THEN the role may accept exactly this connection, only for this VPC, only from the vendor', () => {
     const { json } = synth();
     expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')).toEqual([{
       Effect: 'Allow',
       Action: 'ec2:AcceptVpcPeeringConnection',
-      Resource: PCX_ARN,
-      Condition: ACCEPTER_VPC,
+      Resource: [PCX_ARN],
+      Condition: { ...ACCEPTER_VPC, ArnLike: { 'ec2:RequesterVpc': [requesterVpc('111122223333')] } },
     }]);
   });
 
@@ -153,7 +158,7 @@ describe('acceptance', () => {
     const { json, template } = synth({ expectedRequester: { accountId: '111122223333' } });
     expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')[0].Condition).toEqual({
       ...ACCEPTER_VPC,
-      ArnLike: { 'ec2:RequesterVpc': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:*:111122223333:vpc/*']] } },
+      ArnLike: { 'ec2:RequesterVpc': [requesterVpc('111122223333')] },
     });
     template.hasResourceProperties(ACCEPTANCE, { ExpectedRequesterAccountId: '111122223333', ExpectedRequesterVpcId: Match.absent() });
     expectNoWildcardOnMutatingActions(json);
@@ -162,7 +167,7 @@ describe('acceptance', () => {
   test('GIVEN expectedRequester with an account and a VPC THEN the condition names that VPC', () => {
     const { json, template } = synth({ expectedRequester: { accountId: '111122223333', vpcId: 'vpc-0fedcba9876543210' } });
     expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')[0].Condition.ArnLike).toEqual({
-      'ec2:RequesterVpc': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:*:111122223333:vpc/vpc-0fedcba9876543210']] },
+      'ec2:RequesterVpc': [requesterVpc('111122223333', 'vpc-0fedcba9876543210')],
     });
     template.hasResourceProperties(ACCEPTANCE, {
       ExpectedRequesterAccountId: '111122223333', ExpectedRequesterVpcId: 'vpc-0fedcba9876543210',
@@ -179,11 +184,11 @@ describe('acceptance', () => {
   test('GIVEN an imported VPC THEN the VPC id is a literal in the property and in the condition', () => {
     const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a'] });
-    new PeeringConnectionAccepter(stack, 'Accepter', { vpc, vpcPeeringConnectionId: PCX, allowDnsResolutionFromRemoteVpc: true });
+    new PeeringConnectionAccepter(stack, 'Accepter', { vpc, vpcPeeringConnectionId: PCX, expectedRequester: VENDOR, allowDnsResolutionFromRemoteVpc: true });
     const json = recordTemplate(Template.fromStack(stack).toJSON());
     Template.fromStack(stack).hasResourceProperties(ACCEPTANCE, { AccepterVpcId: 'vpc-0a1b2c3d4e5f60718' });
-    expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')[0].Condition).toEqual({
-      ArnEquals: { 'ec2:AccepterVpc': arn('vpc', 'vpc-0a1b2c3d4e5f60718') },
+    expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')[0].Condition.ArnEquals).toEqual({
+      'ec2:AccepterVpc': [arn('vpc', 'vpc-0a1b2c3d4e5f60718')],
     });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
@@ -191,11 +196,11 @@ describe('acceptance', () => {
   test('GIVEN a stack without a region THEN the ARNs use the stack region pseudo parameter', () => {
     const stack = new Stack(new App(), 'Test');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0 });
-    new PeeringConnectionAccepter(stack, 'Accepter', { vpc, vpcPeeringConnectionId: PCX });
+    new PeeringConnectionAccepter(stack, 'Accepter', { vpc, vpcPeeringConnectionId: PCX, expectedRequester: VENDOR });
     const json = recordTemplate(Template.fromStack(stack).toJSON());
-    expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')[0].Resource).toEqual({
+    expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')[0].Resource).toEqual([{
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:vpc-peering-connection/${PCX}`]],
-    });
+    }]);
   });
 });
 
@@ -207,14 +212,14 @@ describe('a token peering connection id', () => {
       properties: { ProjectId: '5f0e0e0e0e0e0e0e0e0e0e0e', ContainerId: 'abc', VpcId: vpc.vpcId, AwsAccountId: '123456789012', RouteTableCIDRBlock: '10.0.0.0/16', AccepterRegionName: 'eu-west-1' },
     });
     const pcx = Fn.getAtt(atlas.logicalId, 'ConnectionId').toString();
-    const accepter = new PeeringConnectionAccepter(stack, 'Accepter', { vpc, vpcPeeringConnectionId: pcx, allowDnsResolutionFromRemoteVpc: true });
+    const accepter = new PeeringConnectionAccepter(stack, 'Accepter', { vpc, vpcPeeringConnectionId: pcx, expectedRequester: VENDOR, allowDnsResolutionFromRemoteVpc: true });
     const template = Template.fromStack(stack);
     // not recorded for cfn-lint: MongoDB::Atlas::NetworkPeering is a third-party registry type it does not know (E3006)
     const json = template.toJSON();
     const getAtt = { 'Fn::GetAtt': ['AtlasPeering', 'ConnectionId'] };
     template.hasResourceProperties(ACCEPTANCE, { VpcPeeringConnectionId: getAtt });
     template.hasResourceProperties(DNS, { VpcPeeringConnectionId: getAtt });
-    expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')[0].Resource).toEqual(arn('vpc-peering-connection', getAtt));
+    expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')[0].Resource).toEqual([arn('vpc-peering-connection', getAtt)]);
     expect(statementFor(json, 'ec2:ModifyVpcPeeringConnectionOptions')).toEqual([REMOVAL_STATEMENT]);
     expect(stack.resolve(accepter.vpcPeeringConnectionArn)).toEqual(arn('vpc-peering-connection', getAtt));
   });
@@ -264,20 +269,23 @@ describe('DNS resolution', () => {
 });
 
 describe('one function per stack', () => {
-  test('GIVEN two accepters THEN one function, and each connection has its own statements', () => {
+  test('GIVEN two accepters THEN one function, and one statement lists both connections and both requesters', () => {
     const { stack, vpc } = newVpcStack();
-    const a = new PeeringConnectionAccepter(stack, 'Atlas', { vpc, vpcPeeringConnectionId: PCX });
+    const a = new PeeringConnectionAccepter(stack, 'Atlas', { vpc, vpcPeeringConnectionId: PCX, expectedRequester: VENDOR });
     const b = new PeeringConnectionAccepter(stack, 'Redis', {
-      vpc, vpcPeeringConnectionId: 'pcx-0aaaaaaaaaaaaaaa1', allowDnsResolutionFromRemoteVpc: true,
+      vpc, vpcPeeringConnectionId: 'pcx-0aaaaaaaaaaaaaaa1', allowDnsResolutionFromRemoteVpc: true, expectedRequester: { accountId: '444455556666' },
     });
     const template = Template.fromStack(stack);
     const json = recordTemplate(template.toJSON());
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.resourceCountIs('AWS::IAM::Role', 1);
     template.resourceCountIs(ACCEPTANCE, 2);
-    expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection').map(s => s.Resource)).toEqual([
-      PCX_ARN, arn('vpc-peering-connection', 'pcx-0aaaaaaaaaaaaaaa1'),
-    ]);
+    expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')).toEqual([{
+      Effect: 'Allow',
+      Action: 'ec2:AcceptVpcPeeringConnection',
+      Resource: [PCX_ARN, arn('vpc-peering-connection', 'pcx-0aaaaaaaaaaaaaaa1')],
+      Condition: { ...ACCEPTER_VPC, ArnLike: { 'ec2:RequesterVpc': [requesterVpc('111122223333'), requesterVpc('444455556666')] } },
+    }]);
     // What removing one of them needs stays while the other is there: one shared statement, not one per connection.
     expect(statementFor(json, 'ec2:ModifyVpcPeeringConnectionOptions')).toEqual([REMOVAL_STATEMENT]);
     expect(statementFor(json, 'ec2:DescribeVpcPeeringConnections')).toHaveLength(1);
@@ -287,12 +295,51 @@ describe('one function per stack', () => {
   });
 });
 
+describe('who the request must come from', () => {
+  test('GIVEN acceptAnyRequesterReason THEN the statement lets any requester in, and a warning repeats the reason', () => {
+    const { json, stack, template } = synth({ expectedRequester: undefined, acceptAnyRequesterReason: 'the vendor makes a new account per cluster' });
+    expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')).toEqual([{
+      Effect: 'Allow', Action: 'ec2:AcceptVpcPeeringConnection', Resource: [PCX_ARN], Condition: ACCEPTER_VPC,
+    }]);
+    template.hasResourceProperties(ACCEPTANCE, { ExpectedRequesterAccountId: Match.absent(), Accept: 'true' });
+    const [warning] = Annotations.fromStack(stack).findWarning('/Test/Accepter', Match.stringLikeRegexp(PeeringWarnings.REQUESTER_NOT_CHECKED));
+    expect(warning.entry.data).toContain("accepted from any account (acceptAnyRequesterReason: 'the vendor makes a new account per cluster')");
+  });
+
+  test('GIVEN one accepter with a requester and one without THEN two statements: the unchecked connection is not let in from the checked list', () => {
+    const { stack, vpc } = newVpcStack();
+    new PeeringConnectionAccepter(stack, 'Atlas', { vpc, vpcPeeringConnectionId: PCX, expectedRequester: VENDOR });
+    new PeeringConnectionAccepter(stack, 'Lab', { vpc, vpcPeeringConnectionId: 'pcx-0aaaaaaaaaaaaaaa1', acceptAnyRequesterReason: 'a lab' });
+    const json = Template.fromStack(stack).toJSON();
+    expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection').map(s => [s.Resource, s.Condition.ArnLike])).toEqual([
+      [[PCX_ARN], { 'ec2:RequesterVpc': [requesterVpc('111122223333')] }],
+      [[arn('vpc-peering-connection', 'pcx-0aaaaaaaaaaaaaaa1')], undefined],
+    ]);
+  });
+
+  test('GIVEN requesterCidrBlocks THEN the acceptance carries both lists for the deploy check; GIVEN the recheck context THEN it carries that value', () => {
+    const { template } = synth({ requesterCidrBlocks: ['10.200.0.0/16'] });
+    template.hasResourceProperties(ACCEPTANCE, { RequesterCidrBlocks: ['10.200.0.0/16'], RequesterIpv6CidrBlocks: [], Recheck: Match.absent() });
+    const stack = new Stack(new App({ context: { 'cdk-vpc-peering-external:recheck': '1765000000' } }), 'Test');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0 });
+    new PeeringConnectionAccepter(stack, 'Accepter', { vpc, vpcPeeringConnectionId: PCX, expectedRequester: VENDOR, allowDnsResolutionFromRemoteVpc: true });
+    Template.fromStack(stack).hasResourceProperties(ACCEPTANCE, { Recheck: '1765000000' });
+    // (the DNS resource is not updated by a recheck)
+    Template.fromStack(stack).hasResourceProperties(DNS, { Recheck: Match.absent() });
+  });
+});
+
 describe('validation', () => {
   test.each<[Overrides, string]>([
     [{ vpcPeeringConnectionId: 'pcx-123' }, "vpcPeeringConnectionId 'pcx-123' is not a VPC peering connection id: expected 'pcx-' and 8 or 17 lowercase hexadecimal characters"],
     [{ vpcPeeringConnectionId: 'vpc-0123456789abcdef0' }, "vpcPeeringConnectionId 'vpc-0123456789abcdef0' is not a VPC peering connection id"],
     [{ expectedRequester: { accountId: '1234' } }, "expectedRequester.accountId '1234' is not an AWS account id: expected 12 digits"],
     [{ expectedRequester: { accountId: '111122223333', vpcId: 'vpc-xyz' } }, "expectedRequester.vpcId 'vpc-xyz' is not a VPC id: expected 'vpc-' and 8 or 17 lowercase hexadecimal characters"],
+    [{ expectedRequester: undefined }, 'acceptPeeringConnection is on without expectedRequester: the deploy would accept a request for this VPC from any AWS account'],
+    [{ expectedRequester: undefined, acceptAnyRequesterReason: '  ' }, 'acceptAnyRequesterReason "  " gives no reason'],
+    [{ acceptAnyRequesterReason: 'new account per cluster' }, 'acceptAnyRequesterReason is given with expectedRequester'],
+    [{ expectedRequester: undefined, acceptPeeringConnection: false, acceptAnyRequesterReason: 'x' }, 'acceptAnyRequesterReason is given, but the deploy does not accept the request'],
+    [{ requesterIpv6CidrBlocks: ['2600:1f18::/56'] }, 'requesterIpv6CidrBlocks is given without requesterCidrBlocks'],
   ])('GIVEN %j THEN it throws', (overrides, message) => {
     expect(() => synth(overrides)).toThrow(message);
   });

@@ -106,7 +106,9 @@ describe('every edit of the props of an imported VPC deploys as an update', () =
   ])('from "%s" to "%s" only adds entries: nothing is replaced, rewritten or removed', (from, to) => {
     const sim = simulateUpdate(edit(from), after(from, to));
     expect(sim.replaced).toEqual([]);
-    expect(sim.updatedInPlace).toEqual([]);
+    // A CIDR block edit updates the acceptance (it checks the requester's blocks against the new list), nothing else.
+    const cidrEdit = /CIDR/.test(to);
+    expect(sim.updatedInPlace).toEqual(cidrEdit ? [expect.stringMatching(/^VpcPeeringAcceptance/)] : []);
     expect(sim.removed).toEqual([]);
     expect(sim.added.length).toBeGreaterThan(0);
   });

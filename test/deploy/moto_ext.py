@@ -412,7 +412,8 @@ EXT_MODELS = (CfnNetworkAcl, CfnNetworkAclEntry, CfnSubnetNetworkAclAssociation,
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Attributes stock moto lacks: VPC.DefaultNetworkAcl, Subnet.NetworkAclAssociationId (the *NACL id*, per the
-# AWS::EC2::Subnet docs), Subnet.SubnetId, VPC.Ipv6CidrBlocks
+# AWS::EC2::Subnet docs), Subnet.SubnetId, VPC.Ipv6CidrBlocks; and every CIDR block of both sides of a peering
+# connection in DescribeVpcPeeringConnections
 # ---------------------------------------------------------------------------------------------------------------------
 
 
@@ -438,6 +439,23 @@ def _patch_attributes() -> None:
 
     VPC.get_cfn_attribute = vpc_get_cfn_attribute  # type: ignore[method-assign]
     Subnet.get_cfn_attribute = subnet_get_cfn_attribute  # type: ignore[method-assign]
+
+    # DescribeVpcPeeringConnections: stock moto gives each side's primary CidrBlock only; AWS also lists every block,
+    # secondary and IPv6 ones included (CidrBlockSet, Ipv6CidrBlockSet), which the accepter checks.
+    from moto.ec2.models.vpc_peering_connections import VPCPeeringConnection
+
+    def blocks_of(info: dict[str, Any], vpc: Any) -> dict[str, Any]:
+        return {
+            **info,
+            "CidrBlockSet": [{"CidrBlock": c["cidr_block"]} for c in vpc.get_cidr_block_association_set()],
+            "Ipv6CidrBlockSet": [{"Ipv6CidrBlock": c["cidr_block"]} for c in vpc.get_cidr_block_association_set(ipv6=True)],
+        }
+
+    stock_requester, stock_accepter = VPCPeeringConnection.requester_vpc_info, VPCPeeringConnection.accepter_vpc_info
+    VPCPeeringConnection.requester_vpc_info = property(  # type: ignore[assignment,method-assign]
+        lambda self: blocks_of(stock_requester.fget(self), self.vpc))
+    VPCPeeringConnection.accepter_vpc_info = property(  # type: ignore[assignment,method-assign]
+        lambda self: blocks_of(stock_accepter.fget(self), self.peer_vpc))
 
 
 # ---------------------------------------------------------------------------------------------------------------------

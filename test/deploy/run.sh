@@ -3,7 +3,7 @@
 # that the extension exists for (test_stock_moto.py, on a stock server of its own), the example stacks
 # deployed, updated and destroyed through the CloudFormation API and (the imported-VPC example) through the CDK CLI
 # (test_deploy_cli.py), the peering accepter accepting a second account's request (test_deploy_accepter.py, its
-# function run with node by moto_ext), cfn-lint over every template, and cfn-lint next to the construct's own validation on broken
+# function run with node by moto_ext), the requester's CIDR blocks checked by the deploy (test_requester_blocks.py), cfn-lint over every template, and cfn-lint next to the construct's own validation on broken
 # templates (test_cfn_lint_agreement.py), the windows of the construct at 3e92760 caught by the emulator's seeded
 # CloudFormation order and the snapshot evaluator (test_windows_before_fix.py), and the construct of src/ taken through
 # realistic edits without a more open or outage window (test_transitions.py; WINDOW_SEEDS / TRANSITION_SEEDS seeds).
@@ -48,10 +48,11 @@ echo "moto $("$VENV/bin/python" -c 'import moto; print(moto.__version__)') with 
 
 
 rc=0
+# DEPLOY_TESTS: a space-separated subset of the files below (for a quick run while working on one of them)
+read -r -a tests <<< "${DEPLOY_TESTS:-test_moto_ext.py test_stock_moto.py test_deploy.py test_deploy_accepter.py test_deploy_cli.py test_requester_blocks.py test_windows_before_fix.py test_transitions.py test_cfn_lint.py test_cfn_lint_agreement.py}"
 "$VENV/bin/python" -m pytest -p no:cacheprovider -q -rs \
   --junitxml=test-reports/deploy-junit.xml -o junit_suite_name=deploy \
-  "$HERE/test_moto_ext.py" "$HERE/test_stock_moto.py" "$HERE/test_deploy.py" "$HERE/test_deploy_accepter.py" "$HERE/test_deploy_cli.py" \
-  "$HERE/test_windows_before_fix.py" "$HERE/test_transitions.py" "$HERE/test_cfn_lint.py" "$HERE/test_cfn_lint_agreement.py" || rc=$?
+  "${tests[@]/#/$HERE/}" || rc=$?
 
 print_summary deploy test-reports/deploy-junit.xml
 echo "test/deploy/run.sh took $(( $(date +%s) - start ))s"

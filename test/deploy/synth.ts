@@ -75,6 +75,8 @@ interface Variant {
   readonly vendors?: VendorVariant[];
   /** The variant deployed before this one: its rule-number record is this one's. */
   readonly previous?: string;
+  /** Further context of the app (`cdk deploy -c key=value`), e.g. `cdk-vpc-peering-external:recheck`. */
+  readonly context?: Record<string, string>;
 }
 
 const PRESETS = {
@@ -188,7 +190,7 @@ function main(): void {
       stacks: { [v.stackName]: previous.Metadata?.[RuleNumberRecord.TEMPLATE_METADATA_KEY] ?? { networkAcls: {} } },
     };
     // The record file is off: every number comes from the record given here (or is fresh).
-    const app = new App({ outdir: appDir, context: { [RuleNumberRecord.CONTEXT_KEY]: record ?? false } });
+    const app = new App({ outdir: appDir, context: { ...v.context, [RuleNumberRecord.CONTEXT_KEY]: record ?? false } });
     switch (v.kind) {
       case 'example-new':
         new NewVpcExampleStack(app, v.stackName, { vpcPeeringConnectionId: v.pcx });

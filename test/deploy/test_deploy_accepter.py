@@ -206,7 +206,7 @@ class TestRefuse:
         other_vpc = w.ec2.create_vpc(CidrBlock="10.4.0.0/16")["Vpc"]["VpcId"]
         pcx = w.request(other_vpc)
         stack = "PeeringAccepterWrongVpc"
-        assembly = synth([{"stackName": stack, "vpcId": w.vpc, "pcx": pcx}])[stack]
+        assembly = synth([{"stackName": stack, "vpcId": w.vpc, "pcx": pcx, "expectedRequester": {"accountId": emu.THIRD_PARTY_ACCOUNT}}])[stack]
         assert w.deploy(assembly, stack, create=True) == "ROLLBACK_COMPLETE"
         reasons = " ".join(emu.failure_reasons(w.cfn, stack))
         assert f"VPC peering connection {pcx} is not for this VPC: its accepter VPC is {other_vpc}, not {w.vpc}" \
@@ -218,7 +218,7 @@ class TestRefuse:
         pcx = w.request()
         w.ec2.reject_vpc_peering_connection(VpcPeeringConnectionId=pcx)
         stack = "PeeringAccepterRejected"
-        assembly = synth([{"stackName": stack, "vpcId": w.vpc, "pcx": pcx}])[stack]
+        assembly = synth([{"stackName": stack, "vpcId": w.vpc, "pcx": pcx, "expectedRequester": {"accountId": emu.THIRD_PARTY_ACCOUNT}}])[stack]
         assert w.deploy(assembly, stack, create=True) == "ROLLBACK_COMPLETE"
         reasons = " ".join(emu.failure_reasons(w.cfn, stack))
         assert f"VPC peering connection {pcx} is rejected" in reasons, reasons

@@ -524,6 +524,22 @@ def test_snapshots_show_the_peering_with_both_sides_blocks(controls: Any) -> Non
     emu.delete_stack(cfn, name)
 
 
+def test_describe_vpc_peering_connections_lists_every_block_of_both_sides() -> None:
+    """As AWS does (stock moto gives the primary CidrBlock only): CidrBlockSet with secondary blocks, Ipv6CidrBlockSet."""
+    ec2 = emu.client("ec2")
+    ours = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
+    peer = ec2.create_vpc(CidrBlock="10.61.0.0/16")["Vpc"]["VpcId"]
+    ec2.associate_vpc_cidr_block(VpcId=peer, CidrBlock="10.62.0.0/16")
+    ec2.associate_vpc_cidr_block(VpcId=peer, AmazonProvidedIpv6CidrBlock=True)
+    pcx = ec2.create_vpc_peering_connection(VpcId=peer, PeerVpcId=ours)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    (p,) = ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx])["VpcPeeringConnections"]
+    assert [c["CidrBlock"] for c in p["RequesterVpcInfo"]["CidrBlockSet"]] == ["10.61.0.0/16", "10.62.0.0/16"]
+    (v6,) = p["RequesterVpcInfo"]["Ipv6CidrBlockSet"]
+    assert v6["Ipv6CidrBlock"].endswith("/56"), v6
+    assert [c["CidrBlock"] for c in p["AccepterVpcInfo"]["CidrBlockSet"]] == ["10.60.0.0/16"]
+    assert p["AccepterVpcInfo"].get("Ipv6CidrBlockSet", []) == []
+
+
 def test_a_rollback_that_cannot_delete_what_it_made_fails(controls: Any) -> None:
     d = Deployed()
     t = copy.deepcopy(d.template)

@@ -28,6 +28,15 @@ export interface AccepterProperties {
    * connection when that creation accepted it. Acceptance only.
    */
   readonly RemovalPolicy?: string;
+  /**
+   * The IPv4 blocks every IPv4 block of the requester VPC must lie in; with it, every IPv6 block of the requester VPC
+   * must lie in one of `RequesterIpv6CidrBlocks`. Absent: the requester's blocks are not checked. Acceptance only.
+   */
+  readonly RequesterCidrBlocks?: string[];
+  /** The IPv6 blocks, with `RequesterCidrBlocks`. */
+  readonly RequesterIpv6CidrBlocks?: string[];
+  /** Any value: a new one makes CloudFormation update the acceptance, which checks the connection again. */
+  readonly Recheck?: string;
 }
 
 /**

@@ -40,3 +40,36 @@ export function validateAccountId(id: string, where: string): void {
     throw new Error(`${where} '${id}' is not an AWS account id: expected 12 digits`);
   }
 }
+
+/**
+ * Accepting needs to know who the request must come from: `expectedRequester`, or an explicit, reasoned opt-out
+ * (`acceptAnyRequesterReason`). Throws otherwise, and when the opt-out is given where it means nothing.
+ */
+export function validateRequesterOptOut(accept: boolean, requester: { accountId: string } | undefined, reason: string | undefined): void {
+  if (reason !== undefined && (typeof reason !== 'string' || (!Token.isUnresolved(reason) && reason.trim() === ''))) {
+    throw new Error(
+      `acceptAnyRequesterReason ${JSON.stringify(reason)} gives no reason: say why the requester's account cannot be ` +
+      "known (e.g. 'the vendor creates a new account per cluster'), or give expectedRequester instead",
+    );
+  }
+  if (reason !== undefined && requester) {
+    throw new Error(
+      'acceptAnyRequesterReason is given with expectedRequester: the request is checked against expectedRequester, so ' +
+      'there is nothing to opt out of. Remove acceptAnyRequesterReason',
+    );
+  }
+  if (reason !== undefined && !accept) {
+    throw new Error(
+      'acceptAnyRequesterReason is given, but the deploy does not accept the request (acceptPeeringConnection is off): ' +
+      'remove it, or set acceptPeeringConnection to true',
+    );
+  }
+  if (accept && !requester && reason === undefined) {
+    throw new Error(
+      'acceptPeeringConnection is on without expectedRequester: the deploy would accept a request for this VPC from ' +
+      'any AWS account, and route your traffic to it ("peer phishing": a stranger\'s request can name your VPC and the ' +
+      "vendor's CIDR block). Give expectedRequester: { accountId: '111122223333' } with the vendor's account id (its " +
+      'console or support shows it), or, if it cannot be known, say why in acceptAnyRequesterReason',
+    );
+  }
+}
