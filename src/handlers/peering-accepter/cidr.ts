@@ -12,6 +12,7 @@ export interface Block {
   readonly prefix: number;
 }
 
+/* eslint-disable no-bitwise -- addresses and prefixes are bit arithmetic */
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** The block `text` stands for (host bits cleared), or undefined when it is not a CIDR block. */
