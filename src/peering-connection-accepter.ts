@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import {
   ACCEPTANCE_RESOURCE_TYPE, AccepterProperties, DNS_RESOLUTION_RESOURCE_TYPE,
 } from './handlers/peering-accepter/properties';
+import { deployedJsonLength, ROLE_INLINE_POLICY_LIMIT } from './private/cdk/iam-size';
 import { ValueIdentity } from './private/cdk/value-identity';
 import { validateAccountId, validatePeeringConnectionId, validateRequesterOptOut, validateVpcId } from './private/props/ids';
 import { PeeringWarnings } from './warnings';
@@ -381,6 +382,7 @@ function grantAcceptance(provider: CustomResourceProvider, connectionArn: string
       unchecked: { connections: new Set(), accepterVpcs: new Set() },
     };
     ACCEPTANCE_GRANTS.set(provider, grants);
+    provider.node.addValidation({ validate: () => inlinePolicyTooLong(provider, grants!) });
   }
   const list = (values: Set<string>) => Lazy.list({ produce: () => [...values] });
   const group = requester ? grants.checked : grants.unchecked;
@@ -400,6 +402,22 @@ function grantAcceptance(provider: CustomResourceProvider, connectionArn: string
   if (requester) {
     grants.checked.requesterVpcs.add(`arn:${Stack.of(provider).partition}:ec2:*:${requester.accountId}:vpc/${requester.vpcId ?? '*'}`);
   }
+}
+
+/** An error when the role's inline policy, as deployed, would hold more than IAM allows. */
+function inlinePolicyTooLong(provider: CustomResourceProvider, grants: AcceptanceGrants): string[] {
+  const statements = (provider as unknown as { policyStatements?: unknown[] }).policyStatements ?? [];
+  const length = deployedJsonLength(Stack.of(provider).resolve({ PolicyName: 'Inline', PolicyDocument: { Version: '2012-10-17', Statement: statements } }));
+  if (length <= ROLE_INLINE_POLICY_LIMIT) {
+    return [];
+  }
+  const connections = grants.checked.connections.size + grants.unchecked.connections.size;
+  return [
+    `the peering accepter's role in stack ${Stack.of(provider).stackName} would hold about ${length} characters of inline ` +
+    `policy for the ${connections} connections its stack accepts, more than IAM allows a role (${ROLE_INLINE_POLICY_LIMIT}): ` +
+    'split the peerings over stacks (each stack has a function and role of its own), or accept some requests by hand ' +
+    '(acceptPeeringConnection: false: the deploy still checks them)',
+  ];
 }
 
 function warnWithoutDns(scope: Construct, vpc: ec2.IVpc): void {

@@ -5,6 +5,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { PeeringConnectionAccepter, PeeringConnectionAccepterProps, PeeringWarnings } from '../src';
 import { recordTemplate } from './support/record-template';
+import { deployedJsonLength, ROLE_INLINE_POLICY_LIMIT } from '../src/private/cdk/iam-size';
 
 const PCX = 'pcx-0123456789abcdef0';
 const ACCEPTANCE = 'Custom::VpcPeeringAcceptance';
@@ -355,5 +356,47 @@ describe('packaging', () => {
       'lib/handlers/peering-accepter/index.js', 'lib/handlers/peering-accepter/properties.js',
     ]));
     expect(files.filter(f => f.startsWith('src/'))).toEqual([]);
+  });
+});
+
+describe('IAM at the quota', () => {
+  /** `n` accepters with DNS, each from its own account and VPC (the longest condition values), in one stack. */
+  function accepters(n: number) {
+    const { stack, vpc } = newVpcStack();
+    for (let i = 0; i < n; i++) {
+      const hex = i.toString(16).padStart(17, '0');
+      new PeeringConnectionAccepter(stack, `Vendor${i}`, {
+        vpc,
+        vpcPeeringConnectionId: `pcx-${hex}`,
+        expectedRequester: { accountId: String(100000000000 + i), vpcId: `vpc-${hex}` },
+        allowDnsResolutionFromRemoteVpc: true,
+      });
+    }
+    return stack;
+  }
+  const inlinePolicyLength = (json: any) => {
+    const role = Object.values<any>(json.Resources).find(r => r.Type === 'AWS::IAM::Role');
+    return deployedJsonLength(role.Properties.Policies[0]);
+  };
+
+  test('GIVEN 50 accepters with DNS in one stack (the default quota of peerings per VPC) THEN the role\'s inline policy fits IAM\'s 10,240 characters', () => {
+    const stack = accepters(50);
+    const json = Template.fromStack(stack).toJSON();
+    const length = inlinePolicyLength(json);
+    // measured: 8,589 characters (3,304 for 15, which a statement per accepter took past the limit), counting the
+    // longest partition and stack id, and a VPC id per requester
+    expect(length).toBeGreaterThan(50 * 80);
+    expect(length).toBeLessThanOrEqual(ROLE_INLINE_POLICY_LIMIT);
+    expect(statementFor(json, 'ec2:AcceptVpcPeeringConnection')).toHaveLength(1);
+  });
+
+  test('GIVEN more accepters than one role can hold THEN synth fails, saying to split them over stacks', () => {
+    const stack = accepters(70);
+    expect(() => Template.fromStack(stack)).toThrow(/the peering accepter's role in stack Test would hold about \d+ characters of inline policy for the 70 connections its stack accepts, more than IAM allows a role \(10240\): split the peerings over stacks/);
+  });
+
+  test('the size counted is the deployed JSON: intrinsic functions as their longest values', () => {
+    expect(deployedJsonLength({ A: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':x']] } }))
+      .toBe(JSON.stringify({ A: 'arn:aws-us-gov:ec2:ap-southeast-7:x' }).length);
   });
 });
