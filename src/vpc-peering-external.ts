@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { PeeringConnectionAccepter, PeeringConnectionAccepterProps } from './peering-connection-accepter';
 import { AppPeerings } from './private/app-peerings';
+import { guardParameterBlocks } from './private/cdk/parameter-rules';
 import { ValueIdentity } from './private/cdk/value-identity';
 import { lockdownOf, lockdownOfNacl } from './private/materialize/materialize';
 import { ExternalCidr, sortCidrs } from './private/plan/types';
@@ -57,6 +58,7 @@ export class VpcPeeringExternal extends Construct {
       Annotations.of(this).addWarningV2(w.id, w.message);
     }
     this.vpcPeeringConnectionId = props.vpcPeeringConnectionId;
+    guardParameterBlocks(this, intent.rules.externalCidrs, props.vpc);
     this.networkAcl = props.createNetworkAcl ? this.makeNetworkAcl(props.vpc, props.subnets) : undefined;
     this.accepter = accepterOf(this, {
       vpc: props.vpc,

@@ -54,6 +54,18 @@ describe('bad input is refused at synth time with a message that names the prop,
       "ephemeralPortRange needs both 'from' and 'to', e.g. { from: 1024, to: 65535 }"],
     ['ICMPv6 without IPv6 blocks', { allowOutbound: [ec2.AclTraffic.icmpv6({ type: 128, code: -1 })] },
       'allowOutbound[0] (icmpv6 type 128) only applies to IPv6, but externalIpv6CidrBlocks is empty: use ec2.AclTraffic.icmp() or add the external IPv6 blocks'],
+    ['an ephemeral range below 1024 (the replies would let the peer reach ssh)', { ephemeralPortRange: { from: 0, to: 65535 } },
+      "ephemeralPortRange 0-65535 reaches below 1024: the replies' allow rules would let the external VPC open connections to the well-known ports of your subnets too (ssh 22, smb 445, ...), and no client sends from them. Use EphemeralPorts.ALL_CLIENTS (1024-65535), EphemeralPorts.LINUX (32768-60999) or EphemeralPorts.WINDOWS (49152-65535), or a range that starts at 1024 or above"],
+    ['an IPv4-mapped IPv6 block', { externalIpv6CidrBlocks: ['::ffff:10.200.0.0/112'] },
+      "externalIpv6CidrBlocks[0] '::ffff:10.200.0.0/112' is not a valid IPv6 CIDR block (it overlaps ::ffff:0:0/96, IPv4-mapped: IPv4 addresses written as IPv6, which IPv4 traffic never matches, which no VPC can have: give the external VPC's own blocks)"],
+    ['a NAT64 block', { externalIpv6CidrBlocks: ['64:ff9b::/96'] },
+      "externalIpv6CidrBlocks[0] '64:ff9b::/96' is not a valid IPv6 CIDR block (it overlaps 64:ff9b::/96, NAT64 (IPv4 addresses translated into IPv6), which no VPC can have: give the external VPC's own blocks)"],
+    ['a link-local IPv6 block', { externalIpv6CidrBlocks: ['fe80::/64'] },
+      "externalIpv6CidrBlocks[0] 'fe80::/64' is not a valid IPv6 CIDR block (it overlaps fe80::/10, link-local, which no VPC can have: give the external VPC's own blocks)"],
+    ['the link-local IPv4 block (metadata, DNS)', { externalCidrBlocks: ['169.254.0.0/16'] },
+      "externalCidrBlocks[0] '169.254.0.0/16' is not a valid IPv4 CIDR block (it overlaps 169.254.0.0/16, link-local (the instance metadata service, the Amazon DNS server), which no VPC can have: give the external VPC's own blocks)"],
+    ['a loopback block', { externalCidrBlocks: ['127.0.0.0/16'] },
+      "externalCidrBlocks[0] '127.0.0.0/16' is not a valid IPv4 CIDR block (it overlaps 127.0.0.0/8, loopback, which no VPC can have: give the external VPC's own blocks)"],
     ['rule number out of range', { firstRuleNumber: 0 },
       'firstRuleNumber 0 is not a rule number: Network ACL rule numbers are whole numbers from 1 to 32766'],
     ['empty band', { firstRuleNumber: 90, lastRuleNumber: 80 },
@@ -174,6 +186,13 @@ describe('unresolved tokens are accepted', () => {
     expect(entries.every(([, p]) => JSON.stringify(p.CidrBlock) === '{"Ref":"ExternalCidr"}')).toBe(true);
     // The construct id of a token CIDR comes from what it resolves to, so it is stable.
     expect(routes[0][0]).toBe('RouteVpcPrivateSubnet1RouteTableB2C5B500ToExternalCidr');
+    // Guarded before the deploy touches anything: a Rule refuses every address as the parameter's value.
+    expect(template.Rules.VpcPeeringExternalBlockExternalCidr).toEqual({
+      Assertions: [{
+        Assert: { 'Fn::Not': [{ 'Fn::Contains': [['0.0.0.0/0', '::/0', '10.0.0.0/16'], { Ref: 'ExternalCidr' }] }] },
+        AssertDescription: 'ExternalCidr is an external CIDR block of a VPC peering: it must be the external VPC\'s block, not 0.0.0.0/0, ::/0, 10.0.0.0/16 (every address, or this VPC\'s own block)',
+      }],
+    });
   });
 
   test('a token port is kept as given, next to the merged ones', () => {

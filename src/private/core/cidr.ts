@@ -10,6 +10,32 @@ export type AddressFamily = 'ipv4' | 'ipv6';
 export const WIDEST_VPC_PREFIX = { ipv4: 16, ipv6: 44 } as const;
 
 /**
+ * Special-purpose blocks (RFC 6890 and the IANA registries) that are never the CIDR block of a VPC. A block given as an
+ * external block that overlaps one is a mistake, or an attempt to make the rules mean something else: an IPv4-mapped
+ * IPv6 block (`::ffff:10.200.0.0/112`) names IPv4 addresses in IPv6 rules, which IPv4 traffic never matches.
+ */
+export const SPECIAL_BLOCKS: Record<AddressFamily, ReadonlyArray<{ readonly cidr: string; readonly what: string }>> = {
+  ipv4: [
+    { cidr: '0.0.0.0/8', what: '"this network"' },
+    { cidr: '127.0.0.0/8', what: 'loopback' },
+    { cidr: '169.254.0.0/16', what: 'link-local (the instance metadata service, the Amazon DNS server)' },
+    { cidr: '224.0.0.0/4', what: 'multicast' },
+    { cidr: '240.0.0.0/4', what: 'reserved' },
+  ],
+  ipv6: [
+    { cidr: '::/96', what: 'IPv4-compatible (deprecated) and the unspecified and loopback addresses' },
+    { cidr: '::ffff:0:0/96', what: 'IPv4-mapped: IPv4 addresses written as IPv6, which IPv4 traffic never matches' },
+    { cidr: '64:ff9b::/96', what: 'NAT64 (IPv4 addresses translated into IPv6)' },
+    { cidr: '64:ff9b:1::/48', what: 'local-use NAT64' },
+    { cidr: '100::/64', what: 'discard-only' },
+    { cidr: '2001::/32', what: 'Teredo' },
+    { cidr: '2002::/16', what: '6to4' },
+    { cidr: 'fe80::/10', what: 'link-local' },
+    { cidr: 'ff00::/8', what: 'multicast' },
+  ],
+};
+
+/**
  * Checks that `value` is a CIDR block of the given family in the form EC2 accepts (no host bits set, no leading
  * zeros, not wider than a VPC can be) and returns its canonical form (`canonicalCidr`), so that two spellings of one
  * block are one route. Throws an error that names the prop (`where`), shows the value and says the fix.
@@ -59,6 +85,10 @@ export function validateCidr(value: string, family: AddressFamily, where: string
       `/${prefix} is wider than any VPC: a VPC's ${family === 'ipv4' ? 'IPv4' : 'IPv6'} blocks are ` +
       `/${WIDEST_VPC_PREFIX[family]} or narrower, so list the external VPC's blocks one by one`,
     );
+  }
+  const special = SPECIAL_BLOCKS[family].find(b => cidrsOverlap(`${network}/${prefix}`, b.cidr));
+  if (special) {
+    fail(`it overlaps ${special.cidr}, ${special.what}, which no VPC can have: give the external VPC's own blocks`);
   }
   return canonicalCidr(value);
 }

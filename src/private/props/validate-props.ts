@@ -161,6 +161,24 @@ export function validatePortRange(range: ec2.AclPortRange, where: string): PortR
   return { from, to };
 }
 
+/**
+ * The ephemeral range lets the replies in, and so anything sent to those ports: a range below 1024 would let the
+ * external VPC reach the well-known services (ssh 22, smtp 25, smb 445...), which no client
+ * uses as its source port.
+ */
+export function validateEphemeralRange(range: ec2.AclPortRange): PortRange {
+  const checked = validatePortRange(range, 'ephemeralPortRange');
+  if (!Token.isUnresolved(checked.from) && checked.from < 1024) {
+    throw new Error(
+      `ephemeralPortRange ${checked.from}-${checked.to} reaches below 1024: the replies' allow rules would let the external ` +
+      'VPC open connections to the well-known ports of your subnets too (ssh 22, smb 445, ...), and no client sends from ' +
+      'them. Use EphemeralPorts.ALL_CLIENTS (1024-65535), EphemeralPorts.LINUX (32768-60999) or EphemeralPorts.WINDOWS ' +
+      '(49152-65535), or a range that starts at 1024 or above',
+    );
+  }
+  return checked;
+}
+
 /** Throws unless `n` is a rule number (1-32766); `where` names the prop. */
 export function validateRuleNumber(n: number, where: string): void {
   if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > 32766) {
@@ -224,7 +242,7 @@ export function validateProps(props: VpcPeeringExternalProps, scope: IConstruct)
   const allowOutbound = normalizeTraffic([...props.allowOutbound ?? [], ...presetTraffic.outbound], 'allowOutbound', families, nameOf);
   const allowInbound = normalizeTraffic([...props.allowInbound ?? [], ...presetTraffic.inbound], 'allowInbound', families, nameOf);
   validateSomeTraffic(allowOutbound, allowInbound);
-  const ephemeralPortRange = validatePortRange(props.ephemeralPortRange ?? EphemeralPorts.ALL_CLIENTS, 'ephemeralPortRange');
+  const ephemeralPortRange = validateEphemeralRange(props.ephemeralPortRange ?? EphemeralPorts.ALL_CLIENTS);
   const explicitBand = props.firstRuleNumber !== undefined || props.lastRuleNumber !== undefined;
   const band = { first: props.firstRuleNumber ?? AUTOMATIC_BAND.first, last: props.lastRuleNumber ?? AUTOMATIC_BAND.last };
   const maxRules = props.maxRulesPerNetworkAcl ?? DEFAULT_QUOTA;
