@@ -62,6 +62,14 @@ export class PeeringWarnings {
    */
   public static readonly REQUESTER_NOT_CHECKED = 'cdk-vpc-peering-external:requesterNotChecked';
 
+  /**
+   * A context lookup is pending (`Vpc.fromLookup`, or the availability zones of a stack with an account and a region):
+   * the app is synthesized with placeholder values, the construct's plan is made from them (or not at all), and only
+   * the problems the lookup cannot change are reported. The CDK CLI looks up and synthesizes again; a unit test that
+   * sees this is not looking at the template that deploys.
+   */
+  public static readonly LOOKUP_PENDING = 'cdk-vpc-peering-external:lookupPending';
+
   /** `denyNetworkAcls` is given with `blanketDeny: false`, so those NACLs get no rule at all. */
   public static readonly DENY_NETWORK_ACLS_WITHOUT_DENY = 'cdk-vpc-peering-external:denyNetworkAclsWithoutDeny';
 

@@ -233,7 +233,7 @@ describe('order does not matter: the construct follows the app as it stands when
   });
 });
 
-describe('lookups never block: no error while a lookup is pending, everything works with the context filled', () => {
+describe('lookups never block, nor hide: only what the lookup cannot change is an error while it is pending, and each construct says it waits', () => {
   const env = { account: '123456789012', region: 'us-east-1' };
   const lookupApp = (context?: Record<string, unknown>) => {
     const app = new App({ context });
@@ -248,12 +248,30 @@ describe('lookups never block: no error while a lookup is pending, everything wo
     return { app, stack };
   };
 
-  test('first pass: the placeholder VPC gives no error, and the missing context is reported for the CLI', () => {
+  test('first pass: the placeholder VPC gives no error, the missing context is reported for the CLI, and the construct warns that it is not planned', () => {
     const { app, stack } = lookupApp();
     expect(synthErrors(stack)).toEqual([]);
     const assembly = app.synth();
     expect(assembly.manifest.missing?.map(m => m.provider)).toEqual(['vpc-provider']);
-    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('cdk-vpc-peering-external'));
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-vpc-peering-external'));
+    expect(warnings.map(w => [w.id, w.entry.data])).toEqual([['/Test/Saas', expect.stringMatching(
+      /^a context lookup of the app is pending .* this construct's routes and Network ACL entries are not planned, .*\[ack: cdk-vpc-peering-external:lookupPending\]$/)]]);
+  });
+
+  test('an env-bound stack whose availability zones are not looked up yet (a unit test): an external block overlapping the VPC is an error in that pass too', () => {
+    const stack = new Stack(new App(), 'Test', { env });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE, externalCidrBlocks: ['10.0.128.0/17'] });
+    expect(synthErrors(stack)).toEqual([expect.stringContaining("externalCidrBlocks[0] '10.0.128.0/17' overlaps the VPC's CIDR block 10.0.0.0/16")]);
+  });
+
+  test('an env-bound stack without problems: planned from the placeholder zones, and a warning says so', () => {
+    const stack = new Stack(new App(), 'Test', { env });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
+    new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    expect(synthErrors(stack)).toEqual([]);
+    const [warning] = Annotations.fromStack(stack).findWarning('/Test/Saas', Match.stringLikeRegexp('lookupPending'));
+    expect(warning.entry.data).toContain('are planned from those placeholders');
   });
 
   test('second pass: with the looked-up VPC in context, the App subnets get their routes (one per shared table) and rules', () => {

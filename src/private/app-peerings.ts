@@ -164,6 +164,27 @@ export class AppPeerings {
     if (!reading.pending) {
       this.keepRecord(reading);
       this.annotate(reading);
+    } else {
+      this.annotatePending(reading, resources);
+    }
+  }
+
+  /**
+   * While a lookup is pending, each construct says so: its plan is made from placeholders (or not at all), and only
+   * the problems the lookup cannot change are reported. The CLI looks up and synthesizes again, so the warning is not
+   * seen there; a unit test that synthesizes before the lookup (`Template.fromStack` of a stack with an account and a
+   * region) sees it instead of passing on a template that is not the one that deploys.
+   */
+  private annotatePending(reading: Reading, resources: Map<Construct, PeeringResources>): void {
+    for (const construct of reading.peerings.keys()) {
+      const made = resources.get(construct);
+      const planned = made && made.routes.length + made.networkAclEntries.length > 0;
+      Annotations.of(construct).addWarningV2(PeeringWarnings.LOOKUP_PENDING,
+        'a context lookup of the app is pending (a Vpc.fromLookup, or the availability zones of a stack with an account ' +
+        `and a region), so the app is synthesized with placeholder values: this construct's routes and Network ACL entries ` +
+        `${planned ? 'are planned from those placeholders' : 'are not planned'}, and only the problems that do not depend ` +
+        'on the lookup are reported. The CDK CLI looks up and synthesizes again; in a unit test, give the lookup\'s ' +
+        'result in the context (or the availability zones in the stack\'s props), or this is not the template that deploys');
     }
   }
 
@@ -261,6 +282,10 @@ export class AppPeerings {
     const now = appFingerprint(this.root, this.created) === before.model.fingerprint ? before : this.read();
     const errors = new Map<Construct, string[]>();
     if (now.pending) {
+      // Only what no lookup can change: the CLI must get to the lookup.
+      for (const [construct, reading] of now.peerings) {
+        if (reading.resolved.lookupFree.length > 0) errors.set(construct, [...reading.resolved.lookupFree]);
+      }
       return errors;
     }
     for (const [construct, reading] of now.peerings) {

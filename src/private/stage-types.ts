@@ -99,6 +99,11 @@ export interface ResolvedPeering {
   readonly denyAcls: NaclRef[];
   /** Problems that stop the plan of this peering, each a message naming the prop, the value and the fix. */
   readonly problems: string[];
+  /**
+   * The problems that hold whatever a pending lookup returns (the external blocks against the VPC's own blocks, when
+   * the VPC is not itself a lookup's placeholder): reported even while a lookup is pending.
+   */
+  readonly lookupFree: string[];
   /** The selection is a placeholder of a lookup the CLI has not performed yet. */
   readonly pendingLookup: boolean;
   /** Warnings about what the app shows (`PeeringWarnings` id and message). */

@@ -73,19 +73,23 @@ export function resolvePeering(intent: PeeringIntent, scope: IConstruct, model: 
   }
   const warnings = pendingLookup ? [] : sharedRouteTables(intent.vpc, subnets, identity);
 
+  const lookupFree: string[] = [];
   if (!pendingLookup) {
     const hasIpv6 = vpcHasIpv6(intent.vpc, model, identity);
     if (intent.rules.externalCidrs.some(c => c.family === 'ipv6') && hasIpv6 === false) {
-      problems.push(
+      lookupFree.push(
         `externalIpv6CidrBlocks is given, but the VPC ${intent.vpc.node.path} has no IPv6 CIDR block, so IPv6 traffic ` +
         'cannot flow over the peering: create the VPC with ipProtocol: ec2.IpProtocol.DUAL_STACK (or give it an ' +
         'ec2.CfnVPCCidrBlock with amazonProvidedIpv6CidrBlock), or leave externalIpv6CidrBlocks out',
       );
     }
-    problems.push(...overlapsWithOwn(intent.rules.externalCidrs, ownCidrBlocks(intent.vpc, subnets, model, identity)));
+    lookupFree.push(...overlapsWithOwn(intent.rules.externalCidrs, ownCidrBlocks(intent.vpc, subnets, model, identity)));
+    problems.push(...lookupFree);
   }
 
-  return { routeTables: [...routeTables.values()], accessAcls: unique(accessAcls), denyAcls: unique(denyAcls), problems, pendingLookup, warnings };
+  return {
+    routeTables: [...routeTables.values()], accessAcls: unique(accessAcls), denyAcls: unique(denyAcls), problems, lookupFree, pendingLookup, warnings,
+  };
 }
 
 /**
