@@ -10,6 +10,7 @@ import {
 import { deployedJsonLength, ROLE_INLINE_POLICY_LIMIT } from './private/cdk/iam-size';
 import { ValueIdentity } from './private/cdk/value-identity';
 import { validateAccountId, validatePeeringConnectionId, validateRequesterOptOut, validateVpcId } from './private/props/ids';
+import { ACCEPTER_SHAPES, checkShape } from './private/props/shape';
 import { PeeringWarnings } from './warnings';
 
 /**
@@ -180,6 +181,8 @@ export class PeeringConnectionAccepter extends Construct {
 
   constructor(scope: Construct, id: string, props: PeeringConnectionAccepterProps) {
     super(scope, id);
+    // (JavaScript and the other languages can pass null, a string for a construct, a list with holes)
+    props = checkShape<PeeringConnectionAccepterProps>(props, ACCEPTER_SHAPES, 'PeeringConnectionAccepter');
     const accept = props.acceptPeeringConnection ?? true;
     validateProps(props, accept);
     const stack = Stack.of(this);

@@ -7,6 +7,7 @@ import { guardParameterBlocks } from './private/cdk/parameter-rules';
 import { ValueIdentity } from './private/cdk/value-identity';
 import { lockdownOf, lockdownOfNacl } from './private/materialize/materialize';
 import { ExternalCidr, sortCidrs } from './private/plan/types';
+import { checkShape, VPC_PEERING_EXTERNAL_SHAPES } from './private/props/shape';
 import { propWarnings, validateProps } from './private/props/validate-props';
 import { DEFAULT_SUBNETS } from './private/stage-types';
 import { VpcPeeringExternalProps } from './vpc-peering-external-props';
@@ -53,6 +54,8 @@ export class VpcPeeringExternal extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcPeeringExternalProps) {
     super(scope, id);
+    // (JavaScript and the other languages can pass null, a string for a construct, a list with holes)
+    props = checkShape<VpcPeeringExternalProps>(props, VPC_PEERING_EXTERNAL_SHAPES, 'VpcPeeringExternal');
     const intent = validateProps(props, this);
     for (const w of propWarnings(props, intent, this.node.path)) {
       Annotations.of(this).addWarningV2(w.id, w.message);

@@ -70,6 +70,12 @@ export class PeeringWarnings {
    */
   public static readonly LOOKUP_PENDING = 'cdk-vpc-peering-external:lookupPending';
 
+  /**
+   * `denyOtherNetworkAcls` adds no NACL: every NACL of the VPC the app knows already gets the rules (all tiers share
+   * the default NACL, so the other tiers get the peering's allows too), or the app knows none (an imported VPC).
+   */
+  public static readonly DENY_OTHER_NETWORK_ACLS_ADDS_NOTHING = 'cdk-vpc-peering-external:denyOtherNetworkAclsAddsNothing';
+
   /** `denyNetworkAcls` is given with `blanketDeny: false`, so those NACLs get no rule at all. */
   public static readonly DENY_NETWORK_ACLS_WITHOUT_DENY = 'cdk-vpc-peering-external:denyNetworkAclsWithoutDeny';
 

@@ -1,8 +1,8 @@
-import { CfnParameter, Fn } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { BASE, importedVpcStack, newVpcStack, Overrides, resourcesOfType, synthNewVpc } from './fixtures';
-import { VpcPeeringExternal } from '../src';
+import { PeeringConnectionAccepter, VpcPeeringExternal, VpcPeeringExternalProps } from '../src';
 import { recordTemplate } from './support/record-template';
 import { synthErrors } from './support/synth-errors';
 
@@ -213,4 +213,100 @@ test('ICMP traffic without a type and code is refused, not widened to all of ICM
     'allowOutbound[0] (icmp) needs an ICMP type and code: e.g. ec2.AclTraffic.icmp({ type: 8, code: -1 }) for echo requests, or { type: -1, code: -1 } for all of icmp',
   ));
   expect(() => synthNewVpc({ allowOutbound: [ec2.AclTraffic.icmp({ type: 3 })] })).toThrow('allowOutbound[0] (icmp) needs an ICMP type and code');
+});
+
+describe('props of the wrong shape (JavaScript, Python None, a string for a construct) get a message, not a TypeError', () => {
+  const stack = () => newVpcStack();
+  test.each<[string, (vpc: ec2.IVpc) => unknown, string]>([
+    ['no props at all', () => undefined,
+      'VpcPeeringExternal needs its props, got nothing: pass at least { vpc, vpcPeeringConnectionId }'],
+    ['null props', () => null, 'VpcPeeringExternal needs its props, got null'],
+    ['vpc null', () => ({ ...BASE, vpc: null }),
+      "vpc is required, got nothing: pass the VPC whose subnets peer, e.g. ec2.Vpc.fromLookup(this, 'Vpc', { vpcId: 'vpc-…' }) or a new ec2.Vpc"],
+    ['vpc given as its id', () => ({ ...BASE, vpc: 'vpc-0a1b2c3d4e5f60718' }),
+      "vpc is 'vpc-0a1b2c3d4e5f60718', not a VPC (ec2.IVpc): pass the VPC whose subnets peer"],
+    ['no connection id', (vpc) => ({ ...BASE, vpc, vpcPeeringConnectionId: undefined }),
+      "vpcPeeringConnectionId is required, got nothing: pass the id of the peering connection, e.g. 'pcx-0123456789abcdef0'"],
+    ['a hole in externalCidrBlocks', (vpc) => ({ ...BASE, vpc, externalCidrBlocks: ['10.200.0.0/16', null] }),
+      'externalCidrBlocks[1] is null: remove it, or pass 10.200.0.0/16'],
+    ['a block as a number', (vpc) => ({ ...BASE, vpc, externalCidrBlocks: [10] }),
+      'externalCidrBlocks[0] is 10, not a string: pass 10.200.0.0/16'],
+    ['one block, not a list', (vpc) => ({ ...BASE, vpc, externalCidrBlocks: '10.200.0.0/16' }),
+      "externalCidrBlocks is '10.200.0.0/16', not a list: pass a list such as ['10.200.0.0/16']"],
+    ['a port number as traffic', (vpc) => ({ ...BASE, vpc, allowOutbound: [443] }),
+      'allowOutbound[0] is 443, not a construct with toTrafficConfig: pass ec2.AclTraffic.tcpPort(443)'],
+    ['a NACL id as a NACL', (vpc) => ({ ...BASE, vpc, networkAcls: ['acl-0123'] }),
+      "networkAcls[0] is 'acl-0123', not a construct with networkAclId: pass ec2.NetworkAcl.fromNetworkAclId(this, 'Acl', 'acl-…')"],
+    ['a flag as a string', (vpc) => ({ ...BASE, vpc, createNetworkAcl: 'yes' }),
+      "createNetworkAcl is 'yes', not true or false: pass true or false"],
+  ])('%s', (_, props, message) => {
+    const { stack: s, vpc } = stack();
+    expect(() => new VpcPeeringExternal(s, 'Peering', props(vpc) as any)).toThrow(message);
+  });
+
+  test('an optional prop given as null (Python None) counts as not given', () => {
+    const { stack: s, vpc } = stack();
+    new VpcPeeringExternal(s, 'Peering', { ...BASE, vpc, allowInbound: null, createNetworkAcl: null, subnets: null } as any);
+    expect(synthErrors(s)).toEqual([]);
+  });
+
+  test('PeeringConnectionAccepter: the same', () => {
+    const { stack: s } = stack();
+    expect(() => new PeeringConnectionAccepter(s, 'A', { vpc: undefined, vpcPeeringConnectionId: 'pcx-0123456789abcdef0' } as any))
+      .toThrow('vpc is required, got nothing');
+  });
+});
+
+describe('denyOtherNetworkAcls that adds no Network ACL says so', () => {
+  test('GIVEN a new VPC whose tiers all share the default NACL THEN a warning: the other tiers get the allows too', () => {
+    const { stack, vpc } = newVpcStack();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, denyOtherNetworkAcls: true });
+    expect(synthErrors(stack)).toEqual([]);
+    const [warning] = Annotations.fromStack(stack).findWarning('/Test/Peering', Match.stringLikeRegexp('denyOtherNetworkAclsAddsNothing'));
+    expect(warning.entry.data).toContain('every Network ACL of the VPC that the app knows already gets the rules');
+  });
+
+  test('GIVEN an imported VPC THEN a warning: the app knows none of its NACLs', () => {
+    const { stack, vpc, acl } = importedVpcStack();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, networkAcls: [acl], denyOtherNetworkAcls: true });
+    const [warning] = Annotations.fromStack(stack).findWarning('/Test/Peering', Match.stringLikeRegexp('denyOtherNetworkAclsAddsNothing'));
+    expect(warning.entry.data).toContain('the app knows no other Network ACL of the VPC');
+  });
+
+  test('GIVEN a NACL of its own for the app subnets THEN no warning: the default NACL of the other tiers gets the denies', () => {
+    const { stack, vpc } = newVpcStack();
+    new VpcPeeringExternal(stack, 'Peering', { vpc, ...BASE, createNetworkAcl: true, denyOtherNetworkAcls: true });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('denyOtherNetworkAclsAddsNothing'))).toEqual([]);
+  });
+});
+
+describe('a message stays readable whatever the app: lists name the first few and count the rest', () => {
+  const vendors = (stack: Stack, vpc: ec2.IVpc, n: number, extra: (i: number) => Partial<VpcPeeringExternalProps>) => {
+    for (let i = 0; i < n; i++) {
+      new VpcPeeringExternal(stack, `Vendor${i}`, {
+        vpc,
+        vpcPeeringConnectionId: `pcx-${i.toString(16).padStart(17, '0')}`,
+        externalCidrBlocks: [`10.${100 + Math.floor(i / 250)}.${i % 250}.0/24`],
+        allowOutbound: [ec2.AclTraffic.tcpPort(443)],
+        ...extra(i),
+      });
+    }
+    return synthErrors(stack);
+  };
+
+  test('GIVEN 120 peerings numbered automatically on one NACL THEN the error names five and counts the rest', () => {
+    const { stack, vpc } = newVpcStack();
+    const errors = vendors(stack, vpc, 120, () => ({}));
+    expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(
+      /need 360: Test\/Vendor0 \(3\), Test\/Vendor1 \(3\), Test\/Vendor2 \(3\), Test\/Vendor3 \(3\), Test\/Vendor4 \(3\) and 115 more\./)]));
+    expect(Math.max(...errors.map(e => e.length))).toBeLessThan(1000);
+  });
+
+  test('GIVEN 120 peerings with bands of their own on one NACL THEN the quota error is a few lines', () => {
+    const { stack, vpc, acl } = importedVpcStack();
+    const errors = vendors(stack, vpc, 120, i => ({ networkAcls: [acl], firstRuleNumber: 3 * i + 1, lastRuleNumber: 3 * i + 3 }));
+    const quota = errors.find(e => e.includes('over maxRulesPerNetworkAcl'));
+    expect(quota).toMatch(/would hold 361 IPv4 ingress rules \(3 from Test\/Vendor0, .* and 115 more, 0 already there/);
+    expect(Math.max(...errors.map(e => e.length))).toBeLessThan(1500);
+  });
 });

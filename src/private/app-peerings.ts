@@ -22,6 +22,7 @@ import { Construct, IConstruct } from 'constructs';
 import { PeeringWarnings } from '../warnings';
 import { stackNameOf } from './cdk/value-identity';
 import { checkSecurityGroups } from './checks/security-groups';
+import { listFew } from './core/text';
 import { materializePeering } from './materialize/materialize';
 import { planPeerings } from './plan/plan';
 import { describeEntry, entryMeaning, Plan, PeeringRules, PlannedEntry, PlannerPeering, PreviousNumbers } from './plan/types';
@@ -181,7 +182,7 @@ export class AppPeerings {
       const planned = made && made.routes.length + made.networkAclEntries.length > 0;
       Annotations.of(construct).addWarningV2(PeeringWarnings.LOOKUP_PENDING,
         'a context lookup of the app is pending (a Vpc.fromLookup, or the availability zones of a stack with an account ' +
-        `and a region), so the app is synthesized with placeholder values: this construct's routes and Network ACL entries ` +
+        'and a region), so the app is synthesized with placeholder values: this construct\'s routes and Network ACL entries ' +
         `${planned ? 'are planned from those placeholders' : 'are not planned'}, and only the problems that do not depend ` +
         'on the lookup are reported. The CDK CLI looks up and synthesizes again; in a unit test, give the lookup\'s ' +
         'result in the context (or the availability zones in the stack\'s props), or this is not the template that deploys');
@@ -346,8 +347,7 @@ function unrecorded(source: RecordSource, entries: RecordedEntry[]): string[] {
   if (missing.length === 0) {
     return [];
   }
-  const list = missing.slice(0, 3).map(e => `${e.meaning} #${e.ruleNumber} in ${e.naclName}`).join('; ') +
-    (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+  const list = listFew(missing.map(e => `${e.meaning} #${e.ruleNumber} in ${e.naclName}`), '; ', 3);
   return [
     `the rule-number record ${source.path} does not hold the numbers of ${list}: it is not written in CI, so ` +
     'the next synth could number them differently than this deploy. Run cdk synth where the change is made and commit ' +
@@ -384,7 +384,7 @@ function describeChange(then: PeeringReading, now: PeeringReading): string | und
   if (gone.length === 0 && added.length === 0) {
     return undefined;
   }
-  const list = (xs: string[]) => xs.slice(0, 3).join('; ') + (xs.length > 3 ? ` and ${xs.length - 3} more` : '');
+  const list = (xs: string[]) => listFew(xs, '; ', 3);
   return [added.length ? `it now needs ${list(added)}` : '', gone.length ? `it made ${list(gone)}, which no longer fit${gone.length === 1 ? 's' : ''}` : '']
     .filter(Boolean).join(', and ');
 }

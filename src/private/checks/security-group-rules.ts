@@ -14,6 +14,7 @@ import { IConstruct } from 'constructs';
 import { isCfn } from '../cdk/construct-kinds';
 import { ValueIdentity } from '../cdk/value-identity';
 import { AddressFamily, cidrsOverlap, isCidr } from '../core/cidr';
+import { listFew } from '../core/text';
 import { appliesToFamily, describeTraffic, IcmpTypeCode, mergeTraffic, PortRange, Protocol, Traffic } from '../core/traffic';
 
 /** One security group ingress rule with a CIDR source, as written in the template. */
@@ -131,7 +132,7 @@ function findingMessage(
     : relation === 'equal' ? `which is the external VPC's block ${peerCidr}` : `which is part of the external VPC's block ${peerCidr}`;
   return (
     `Security group ${rule.group}${where} allows ${describeRule(rule)} from ${ruleCidr}${described}, ${how}, and the ` +
-    `Network ACLs let the external VPC in on ${reachable.map(describe).join(', ')}: the third party can ` +
+    `Network ACLs let the external VPC in on ${listFew(reachable.map(describe))}: the third party can ` +
     'reach those ports. Allow only the security groups or CIDR blocks you trust, or acknowledge the warning if the ' +
     'external VPC is meant to reach them'
   );

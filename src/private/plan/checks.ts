@@ -11,6 +11,7 @@ import {
 import { PeeringWarnings } from '../../warnings';
 import { cidrsOverlap, isCidr, AddressFamily } from '../core/cidr';
 import { mostEntriesPerNacl } from '../core/policy';
+import { listFew } from '../core/text';
 import { Protocol, Traffic } from '../core/traffic';
 
 const byId = (a: PlannerPeering, b: PlannerPeering) => compare(a.id, b.id);
@@ -67,14 +68,14 @@ export function checkAcrossStacks(peerings: PlannerPeering[], facts: NaclFacts):
   }
   const ordered = [...peerings].sort(byId);
   const bands = proposeBands(ordered, facts);
-  const proposal = ordered.map((p, k) => `${p.id} (stack ${p.stack}): ` +
-    (bands ? `firstRuleNumber: ${bands[k].first}, lastRuleNumber: ${bands[k].last}` : 'a band of its own')).join('; ');
+  const proposal = listFew(ordered.map((p, k) => `${p.id} (stack ${p.stack}): ` +
+    (bands ? `firstRuleNumber: ${bands[k].first}, lastRuleNumber: ${bands[k].last}` : 'a band of its own')), '; ');
   return {
     peering: automatic.sort(byId)[0].id,
     level: 'error',
     message:
       `Network ACL ${facts.name} gets peering rules from VpcPeeringExternal constructs in ${stacks.size} stacks ` +
-      `(${[...stacks].sort().join(', ')}), and ${automatic.map(p => p.id).join(', ')} ` +
+      `(${listFew([...stacks].sort())}), and ${listFew(automatic.map(p => p.id))} ` +
       `${automatic.length === 1 ? 'numbers its' : 'number their'} rules automatically: stacks deploy one at a time, so ` +
       'numbers shared across stacks could collide during an ' +
       `update (NetworkAclEntryAlreadyExists). Give each a band of its own, e.g. ${proposal}`,
@@ -178,7 +179,7 @@ export function checkQuota(
       const total = planned.length + held + 1;
       if (total > maxRules) {
         over.push(
-          `${total} ${familyName(family)} ${dirName(egress)} rules (${per.map(x => `${x.n} from ${x.p.id}`).join(', ')}, ` +
+          `${total} ${familyName(family)} ${dirName(egress)} rules (${listFew(per.map(x => `${x.n} from ${x.p.id}`))}, ` +
           `${held} already there, and the implicit deny rule)`,
         );
         continue;

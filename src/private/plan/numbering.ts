@@ -21,6 +21,7 @@ import {
 } from './types';
 import { PeeringWarnings } from '../../warnings';
 import { allowedIn } from '../core/policy';
+import { listFew } from '../core/text';
 import { Protocol, Traffic } from '../core/traffic';
 
 /** The entries one peering needs in one NACL and direction: its allows (access NACLs only) and its denies. */
@@ -88,7 +89,7 @@ export function allocate(
     const slots = slotsOf(automatic, egress);
     const free = rangeOf(AUTOMATIC_BAND).filter(n => !taken(n));
     if (slots.length > free.length) {
-      const who = automatic.map(d => `${d.peering.id} (${d.allows.length + d.denies.length})`).join(', ');
+      const who = listFew(automatic.map(d => `${d.peering.id} (${d.allows.length + d.denies.length})`));
       findings.push({
         peering: automatic[0].peering.id,
         level: 'error',
@@ -137,7 +138,7 @@ function numberRange(slots: Slot[], range: number[], taken: (n: number) => boole
       level: 'error',
       message:
         `Network ACL ${ctx.facts.name} has no ${dirName(toNumber[0].entry.egress)} rule number free for the new entries of ` +
-        `${[...new Set(toNumber.map(s => s.peering.id))].join(', ')} until the entries this update removes are deleted ` +
+        `${listFew([...new Set(toNumber.map(s => s.peering.id))])} until the entries this update removes are deleted ` +
         '(CloudFormation deletes them last, so a new entry on their numbers would fail with NetworkAclEntryAlreadyExists). ' +
         'Deploy the change in two steps: first the edit that removes entries, then the one that adds them; or give ' +
         `${peering.id} a wider band (firstRuleNumber/lastRuleNumber)`,

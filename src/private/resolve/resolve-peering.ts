@@ -10,6 +10,7 @@ import { isCfn, isNewSubnet } from '../cdk/construct-kinds';
 import { defaultNetworkAclId, naclRef } from '../cdk/nacl-refs';
 import { ValueIdentity } from '../cdk/value-identity';
 import { cidrsOverlap } from '../core/cidr';
+import { listFew } from '../core/text';
 import { ExternalCidr } from '../plan/types';
 import { AppModel, DEFAULT_SUBNETS, NaclRef, PeeringIntent, ResolvedPeering, RouteTableRef } from '../stage-types';
 
@@ -23,7 +24,7 @@ export function resolvePeering(intent: PeeringIntent, scope: IConstruct, model: 
   const missingTables = subnets.filter(s => !s.routeTable?.routeTableId);
   if (missingTables.length > 0) {
     problems.push(
-      `subnets: ${missingTables.map(describeSubnet).join(', ')} ha${missingTables.length === 1 ? 's' : 've'} no route table id, ` +
+      `subnets: ${listFew(missingTables.map(describeSubnet))} ha${missingTables.length === 1 ? 's' : 've'} no route table id, ` +
       'so no route to the external VPC can be added for them. Import the subnets with their route tables: ' +
       'ec2.Vpc.fromVpcAttributes({ ..., privateSubnetRouteTableIds }) or ec2.Subnet.fromSubnetAttributes({ subnetId, routeTableId })',
     );
@@ -44,7 +45,7 @@ export function resolvePeering(intent: PeeringIntent, scope: IConstruct, model: 
       if (associations.length > 1) {
         problems.push(
           `${describeSubnet(subnet)} is associated with ${associations.length} Network ACLs ` +
-          `(${associations.map(a => a.resource.node.path).join(', ')}), but a subnet has exactly one: keep one association`,
+          `(${listFew(associations.map(a => a.resource.node.path))}), but a subnet has exactly one: keep one association`,
         );
       } else if (associations.length === 1) {
         accessAcls.push(naclRef(associations[0].networkAclId, scope));
@@ -56,22 +57,39 @@ export function resolvePeering(intent: PeeringIntent, scope: IConstruct, model: 
     }
     if (unknown.length > 0) {
       problems.push(
-        `networkAcls is required: ${unknown.map(describeSubnet).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} imported, and ` +
+        `networkAcls is required: ${listFew(unknown.map(describeSubnet))} ${unknown.length === 1 ? 'is' : 'are'} imported, and ` +
         'imported subnets carry no Network ACL (nor does the app associate one with them). Pass the NACLs of the selected ' +
         "subnets, e.g. networkAcls: [ec2.NetworkAcl.fromNetworkAclId(this, 'AppAcl', 'acl-0123456789abcdef0')]",
       );
     }
   }
   const denyAcls = (intent.denyNetworkAcls ?? []).map(a => naclRef(a.networkAclId, scope));
+  const extraWarnings: Array<{ id: string; message: string }> = [];
   if (intent.denyOtherNetworkAcls) {
     // Every NACL of the VPC the app knows: its default NACL (a VPC made in this app) and the NACLs made in it.
+    const others: NaclRef[] = [];
     const defaultAcl = defaultNetworkAclId(intent.vpc);
-    if (defaultAcl) denyAcls.push(naclRef(defaultAcl, scope));
+    if (defaultAcl) others.push(naclRef(defaultAcl, scope));
     for (const acl of model.networkAcls.get(identity.identity(intent.vpc.vpcId)) ?? []) {
-      denyAcls.push(naclRef(acl.ref, scope));
+      others.push(naclRef(acl.ref, scope));
+    }
+    denyAcls.push(...others);
+    const covered = new Set([...accessAcls, ...(intent.denyNetworkAcls ?? []).map(a => naclRef(a.networkAclId, scope))].map(a => a.key));
+    if (!pendingLookup && others.every(a => covered.has(a.key))) {
+      extraWarnings.push({
+        id: PeeringWarnings.DENY_OTHER_NETWORK_ACLS_ADDS_NOTHING,
+        message: others.length === 0
+          ? 'denyOtherNetworkAcls is true, but the app knows no other Network ACL of the VPC (an imported VPC\'s NACLs, its ' +
+            'default NACL included, are not known to the app), so it adds nothing: list the NACLs of the other tiers in ' +
+            "denyNetworkAcls (ec2.NetworkAcl.fromNetworkAclId(this, 'PublicAcl', 'acl-…'))"
+          : 'denyOtherNetworkAcls is true, but every Network ACL of the VPC that the app knows already gets the rules (all ' +
+            'the subnets share them, as on a VPC whose tiers all use the default NACL), so it adds nothing: the other ' +
+            "tiers' subnets are on the same NACL and get the peering's allow rules too. Give the peering's subnets a " +
+            'NACL of their own (createNetworkAcl) to keep the other tiers closed, or remove denyOtherNetworkAcls',
+      });
     }
   }
-  const warnings = pendingLookup ? [] : sharedRouteTables(intent.vpc, subnets, identity);
+  const warnings = pendingLookup ? [] : [...sharedRouteTables(intent.vpc, subnets, identity), ...extraWarnings];
 
   const lookupFree: string[] = [];
   if (!pendingLookup) {
@@ -108,7 +126,7 @@ function sharedRouteTables(vpc: ec2.IVpc, selected: ec2.ISubnet[], identity: Val
   return [{
     id: PeeringWarnings.ROUTE_TABLE_SHARED_WITH_OTHER_SUBNETS,
     message:
-      `The routes to the external VPC go into route tables that also serve ${others.map(describeSubnet).join(', ')}, which ` +
+      `The routes to the external VPC go into route tables that also serve ${listFew(others.map(describeSubnet))}, which ` +
       `${others.length === 1 ? 'is' : 'are'} not selected: ${others.length === 1 ? 'it gets' : 'they get'} the routes too. ` +
       'Give the selected subnets route tables of their own, or deny the external VPC in those subnets\' NACLs ' +
       '(denyNetworkAcls, denyOtherNetworkAcls)',
