@@ -447,8 +447,8 @@ def _patch_attributes() -> None:
     def blocks_of(info: dict[str, Any], vpc: Any) -> dict[str, Any]:
         return {
             **info,
-            "CidrBlockSet": [{"CidrBlock": c["cidr_block"]} for c in vpc.get_cidr_block_association_set()],
-            "Ipv6CidrBlockSet": [{"Ipv6CidrBlock": c["cidr_block"]} for c in vpc.get_cidr_block_association_set(ipv6=True)],
+            "CidrBlockSet": [{"CidrBlock": c} for c in _associated_blocks(vpc, ipv6=False)],
+            "Ipv6CidrBlockSet": [{"Ipv6CidrBlock": c} for c in _associated_blocks(vpc, ipv6=True)],
         }
 
     stock_requester, stock_accepter = VPCPeeringConnection.requester_vpc_info, VPCPeeringConnection.accepter_vpc_info
@@ -903,11 +903,17 @@ def _freeze_vpcs(backend: Any, only: set[str] | None = None) -> dict[str, dict[s
     return out
 
 
+def _associated_blocks(vpc: Any, ipv6: bool) -> list[str]:
+    """The blocks of a VPC that are associated now (moto keeps disassociated ones in the set until the next association)."""
+    return [c["cidr_block"] for c in vpc.get_cidr_block_association_set(ipv6=ipv6)
+            if c["cidr_block_state"]["state"] == "associated"]
+
+
 def _vpc_info(vpc: Any, options: dict[str, Any]) -> dict[str, Any]:
     return {
         "OwnerId": vpc.owner_id, "VpcId": vpc.id, "Region": vpc.region, "CidrBlock": vpc.cidr_block,
-        "CidrBlockSet": [{"CidrBlock": c["cidr_block"]} for c in vpc.get_cidr_block_association_set()],
-        "Ipv6CidrBlockSet": [{"Ipv6CidrBlock": c["cidr_block"]} for c in vpc.get_cidr_block_association_set(ipv6=True)],
+        "CidrBlockSet": [{"CidrBlock": c} for c in _associated_blocks(vpc, ipv6=False)],
+        "Ipv6CidrBlockSet": [{"Ipv6CidrBlock": c} for c in _associated_blocks(vpc, ipv6=True)],
         "PeeringOptions": dict(options),
     }
 

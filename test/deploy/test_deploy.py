@@ -19,6 +19,9 @@ import emu
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SYNTH_OUT = os.environ.get("DEPLOY_SYNTH_OUT", os.path.join(ROOT, "test", "deploy", "cdk.out"))
 THEIR_CIDRS = ["10.200.0.0/16", "10.201.0.0/16"]
+#: the third party's IPv6 block in the variants, synthesized before it exists (EC2 picks it when the vendor adds it):
+#: each template gets the real one when it is deployed
+THEIR_IPV6_PLACEHOLDER = "2600:1f18:ffff:ff00::/56"
 
 
 def synth(variants: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -128,10 +131,10 @@ class World:
             emu.client("ssm", account).put_parameter(Name="/cdk-bootstrap/hnb659fds/version", Value="30",
                                                      Type="String", Overwrite=True)
 
+        # the vendor's VPC has the blocks the step lists (`vendor_has`): the deploy checks that the external blocks cover
+        # every block of the requester's VPC
         self.their_vpc = self.their_ec2.create_vpc(CidrBlock=THEIR_CIDRS[0])["Vpc"]["VpcId"]
-        self.their_ec2.associate_vpc_cidr_block(VpcId=self.their_vpc, CidrBlock=THEIR_CIDRS[1])
-        self.their_ipv6 = self.their_ec2.associate_vpc_cidr_block(
-            VpcId=self.their_vpc, AmazonProvidedIpv6CidrBlock=True)["Ipv6CidrBlockAssociation"]["Ipv6CidrBlock"]
+        self.their_ipv6: str | None = None
         assert self.their_vpc not in {v["VpcId"] for v in self.ec2.describe_vpcs()["Vpcs"]}, "not a second account"
 
         # our existing VPC: two private subnets sharing one route table, a private NACL and two other tiers' NACLs,
@@ -168,6 +171,34 @@ class World:
         self.private_acl = nacl(self.private_subnets)
         self.public_acl, self.data_acl = nacl([self.public_subnet]), nacl([self.data_subnet])
         self.pcx_imported = emu.peering(self.their_vpc, emu.THIRD_PARTY_ACCOUNT, self.vpc, account)
+
+    def vendor_has(self, ipv4: list[str], ipv6: bool) -> None:
+        """The vendor adds or removes blocks of its VPC (its primary block stays) until it has exactly these."""
+        (vpc,) = self.their_ec2.describe_vpcs(VpcIds=[self.their_vpc])["Vpcs"]
+        live = lambda a: (a.get("CidrBlockState") or a.get("Ipv6CidrBlockState") or {}).get("State", "associated") == "associated"  # noqa: E731,E501
+        have4 = {a["CidrBlock"]: a["AssociationId"] for a in vpc.get("CidrBlockAssociationSet", []) if live(a)}
+        have6 = {a["Ipv6CidrBlock"]: a["AssociationId"] for a in vpc.get("Ipv6CidrBlockAssociationSet", []) if live(a)}
+        for cidr in ipv4:
+            if cidr not in have4:
+                self.their_ec2.associate_vpc_cidr_block(VpcId=self.their_vpc, CidrBlock=cidr)
+        for cidr, association in have4.items():
+            if cidr not in ipv4 and cidr != THEIR_CIDRS[0]:
+                self.their_ec2.disassociate_vpc_cidr_block(AssociationId=association)
+        if ipv6 and not have6:
+            self.their_ipv6 = self.their_ec2.associate_vpc_cidr_block(
+                VpcId=self.their_vpc, AmazonProvidedIpv6CidrBlock=True)["Ipv6CidrBlockAssociation"]["Ipv6CidrBlock"]
+        if not ipv6:
+            for association in have6.values():
+                self.their_ec2.disassociate_vpc_cidr_block(AssociationId=association)
+            self.their_ipv6 = None
+
+    def for_step(self, variant: dict[str, Any], template: dict[str, Any]) -> dict[str, Any]:
+        """What happens before a step's deploy: the vendor's VPC gets the blocks the step lists (the example's block when
+        it lists none); the template, the vendor's real IPv6 block for the placeholder."""
+        ipv4 = variant.get("externalCidrBlocks") or (variant.get("imported") or {}).get("externalCidrBlocks") or THEIR_CIDRS[:1]
+        ipv6 = THEIR_IPV6_PLACEHOLDER in variant.get("externalIpv6CidrBlocks", [])
+        self.vendor_has(ipv4, ipv6)
+        return json.loads(json.dumps(template).replace(THEIR_IPV6_PLACEHOLDER, self.their_ipv6)) if ipv6 else template
 
     def imported_props(self, other_acls: list[str] | None = None) -> dict[str, Any]:
         return {
@@ -210,10 +241,11 @@ def imported_sequence(w: World) -> list[tuple[str, dict[str, Any]]]:
         ("IPv6 CIDR added", {**base, "imported": w.imported_props([w.data_acl, w.public_acl]),
                              "allowOutbound": ["tcp:5432", "tcp:443", "udp:53", "icmp:8:0"],
                              "allowInbound": ["tcp:8443", "tcp:443"], "externalCidrBlocks": THEIR_CIDRS,
-                             "externalIpv6CidrBlocks": [w.their_ipv6]}),
+                             "externalIpv6CidrBlocks": [THEIR_IPV6_PLACEHOLDER]}),
+        # the vendor gives up its secondary block, and the user removes it
         ("IPv4 CIDR removed", {**base, "imported": w.imported_props([w.data_acl, w.public_acl]),
                                "allowOutbound": ["tcp:5432", "tcp:443"], "allowInbound": ["tcp:8443"],
-                               "externalCidrBlocks": THEIR_CIDRS[1:], "externalIpv6CidrBlocks": [w.their_ipv6]}),
+                               "externalCidrBlocks": THEIR_CIDRS[:1], "externalIpv6CidrBlocks": [THEIR_IPV6_PLACEHOLDER]}),
     ]
 
 
@@ -250,8 +282,8 @@ class TestImportedVpc:
         # each step synthesized after the one before was deployed: with its rule-number record
         variants += [{**v, "stackName": f"Imported-{i + 1}", "previous": f"Imported-{i}"} for i, (_, v) in enumerate(steps)]
         s["templates"] = synth(variants)
-        s["steps"] = [(name, s["templates"][f"Imported-{i + 1}"]) for i, (name, _) in enumerate(steps)]
-        template = s["templates"]["Imported-0"]
+        s["steps"] = [(name, v, s["templates"][f"Imported-{i + 1}"]) for i, (name, v) in enumerate(steps)]
+        template = w.for_step(variants[0], s["templates"]["Imported-0"])
         deploy(w.cfn, IMPORTED_STACK, template, create=True)
         want = expected_state(s["baseline"], template, {}, w.ec2)
         assert_vpc_matches(w.ec2, w.vpc, want)
@@ -270,9 +302,11 @@ class TestImportedVpc:
         s = self.state
         if "steps" not in s:
             pytest.skip("the deploy failed")
-        name, template = s["steps"][step]
+        name, variant, template = s["steps"][step]
+        template = world.for_step(variant, template)
         deploy(world.cfn, IMPORTED_STACK, template, create=False)
         assert_vpc_matches(world.ec2, world.vpc, expected_state(s["baseline"], template, {}, world.ec2))
+        s["deployed"] = template
 
     def test_renamed_entries_collide(self, world: World) -> None:
         """Control: the emulator catches what synth tests cannot. The last template with every entry's logical id
@@ -280,7 +314,7 @@ class TestImportedVpc:
         s = self.state
         if "steps" not in s:
             pytest.skip("the deploy failed")
-        current = s["steps"][-1][1]
+        current = s["deployed"]
         renamed = json.loads(json.dumps(current))
         entries = {k for k, v in current["Resources"].items() if v["Type"] == "AWS::EC2::NetworkAclEntry"}
         renamed["Resources"] = {(k + "Renamed" if k in entries else k): v for k, v in renamed["Resources"].items()}
@@ -324,8 +358,8 @@ class TestNewVpc:
         # synth.ts's copy of the example builds the same template (but for the Name tags, which carry the stack name)
         assert json.dumps(templates["New-0"]).replace("New-0/", "X/").replace('"New-0"', '"X"') == \
             json.dumps(templates["New-0-props"]).replace("New-0-props/", "X/").replace('"New-0-props"', '"X"')
-        s["steps"] = [(name, templates[f"New-{i + 1}"]) for i, (name, _) in enumerate(steps)]
-        template = templates["New-0"]
+        s["steps"] = [(name, v, templates[f"New-{i + 1}"]) for i, (name, v) in enumerate(steps)]
+        template = w.for_step(variants[0], templates["New-0"])
         deploy(w.cfn, NEW_STACK, template, create=False)
         physical = physical_ids(w.cfn, NEW_STACK)
         assert_vpc_matches(w.ec2, s["vpc"], expected_state(s["baseline"], template, physical, w.ec2))
@@ -340,7 +374,8 @@ class TestNewVpc:
         s = self.state
         if "steps" not in s:
             pytest.skip("the deploy failed")
-        name, template = s["steps"][step]
+        name, variant, template = s["steps"][step]
+        template = world.for_step(variant, template)
         deploy(world.cfn, NEW_STACK, template, create=False)
         physical = physical_ids(world.cfn, NEW_STACK)
         assert_vpc_matches(world.ec2, s["vpc"], expected_state(s["baseline"], template, physical, world.ec2))
