@@ -111,6 +111,17 @@ describe('order does not matter: the construct follows the app as it stands when
       /^\[Test\/Saas\] the app changed after the routes and Network ACL entries of Test\/Saas were made: it now needs entry .* in LateAcl.*AspectPriority.MUTATING/)]);
   });
 
+  test('as the README says: a NACL declared after networkAclEntries was read fails synth, saying what to do; a peering declared after it is planned with it', () => {
+    const { stack, vpc } = newApp();
+    const early = new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
+    expect(early.networkAclEntries).toHaveLength(5);
+    new VpcPeeringExternal(stack, 'Other', { vpc, ...BASE, vpcPeeringConnectionId: 'pcx-0123456789abcdef1', externalCidrBlocks: ['10.210.0.0/16'] });
+    expect(synthErrors(stack)).toEqual([]);
+    new ec2.NetworkAcl(stack, 'AppAcl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+    expect(synthErrors(stack)).toEqual(expect.arrayContaining([expect.stringMatching(
+      /^\[Test\/Saas\] the app changed after the routes and Network ACL entries of Test\/Saas were made: .*code that ran after routes, networkAclEntries or the ids were read \(declare it before reading them, or read them last\)/)]));
+  });
+
   test('a NACL that an Aspect of the stack makes (visited before the construct) is followed', () => {
     const { stack, vpc } = newApp();
     new VpcPeeringExternal(stack, 'Saas', { vpc, ...BASE });
@@ -438,6 +449,44 @@ describe('several vendors on one NACL need no arithmetic', () => {
       'one at a time, so numbers shared across stacks could collide during an update (NetworkAclEntryAlreadyExists). Give each a band of ' +
       'its own, e.g. Prod/Data/Mongo (stack Prod/Data): firstRuleNumber: 50, lastRuleNumber: 74; Prod/Search/Elastic (stack Prod/Search): firstRuleNumber: 75, lastRuleNumber: 99',
     ]);
+  });
+
+  test('an explicit band of 1-9 (kept from a Terraform migration) next to an automatic one in another stack: the proposal keeps 1-9 and it synthesizes', () => {
+    const build = (mongoBand?: { firstRuleNumber: number; lastRuleNumber: number }) => {
+      const app = new App();
+      const stage = new Stage(app, 'Prod');
+      const network = new Stack(stage, 'Network');
+      const vpc = new ec2.Vpc(network, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR), maxAzs: 2, natGateways: 1 });
+      new VpcPeeringExternal(new Stack(stage, 'Search'), 'Elastic', { vpc, ...BASE, firstRuleNumber: 1, lastRuleNumber: 9 });
+      new VpcPeeringExternal(new Stack(stage, 'Data'), 'Mongo', { vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'], ...mongoBand });
+      return network;
+    };
+    const [error] = synthErrors(build());
+    expect(error).toContain('Give each a band of its own, e.g. Prod/Data/Mongo (stack Prod/Data): firstRuleNumber: 50, lastRuleNumber: 99; ' +
+      'Prod/Search/Elastic (stack Prod/Search): keeps firstRuleNumber: 1, lastRuleNumber: 9');
+    expect(synthErrors(build({ firstRuleNumber: 50, lastRuleNumber: 99 }))).toEqual([]);
+  });
+
+  test('an explicit band inside the automatic band: the proposal goes around it, never across it', () => {
+    const app = new App();
+    const stage = new Stage(app, 'Prod');
+    const network = new Stack(stage, 'Network');
+    const vpc = new ec2.Vpc(network, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR), maxAzs: 2, natGateways: 1 });
+    new VpcPeeringExternal(new Stack(stage, 'Search'), 'Elastic', { vpc, ...BASE, firstRuleNumber: 60, lastRuleNumber: 69 });
+    new VpcPeeringExternal(new Stack(stage, 'Data'), 'Mongo', { vpc, ...BASE, externalCidrBlocks: ['10.210.0.0/16'] });
+    new VpcPeeringExternal(new Stack(stage, 'Cache'), 'Redis', { vpc, ...BASE, externalCidrBlocks: ['10.220.0.0/16'] });
+    const [error] = synthErrors(network);
+    const bands = [...error.matchAll(/(\S+) \(stack [^)]+\): (keeps )?firstRuleNumber: (\d+), lastRuleNumber: (\d+)/g)]
+      .map(m => [m[1], Number(m[3]), Number(m[4])] as const);
+    expect(bands.find(b => b[0] === 'Prod/Search/Elastic')).toEqual(['Prod/Search/Elastic', 60, 69]);
+    const others = bands.filter(b => b[0] !== 'Prod/Search/Elastic');
+    expect(others).toHaveLength(2);
+    for (const [, first, last] of others) {
+      expect(last < 60 || first > 69).toBe(true);
+      expect(first).toBeGreaterThanOrEqual(50);
+      expect(last).toBeLessThanOrEqual(99);
+    }
+    expect(others[0][2] < others[1][1] || others[1][2] < others[0][1]).toBe(true);
   });
 
   test('two stacks of a Stage with the proposed bands synthesize, and the evaluator sees both policies', () => {

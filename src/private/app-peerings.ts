@@ -295,9 +295,9 @@ export class AppPeerings {
       if (changed && list.length === 0) {
         list.push(
           `the app changed after the routes and Network ACL entries of ${construct.node.path} were made: ${changed}. ` +
-          'Something changed it later than the construct could see: an Aspect that runs after AspectPriority.MUTATING, ' +
-          'or code that ran after routes, networkAclEntries or the ids were read. Make that change in construct code ' +
-          'before synth (or give the Aspect priority AspectPriority.MUTATING and add it before the VpcPeeringExternal)',
+          'Something changed it later than the construct could see: code that ran after routes, networkAclEntries or ' +
+          'the ids were read (declare it before reading them, or read them last), or an Aspect that runs after ' +
+          'AspectPriority.MUTATING (give it priority AspectPriority.MUTATING and add it before the VpcPeeringExternal)',
         );
       }
       if (list.length > 0) errors.set(construct, list);

@@ -2,7 +2,7 @@
  * The checks of the plan of one NACL: the problems that synth reports instead of a deploy failing or a rule doing
  * nothing. Each pushes findings (each problem once, on one peering); none changes the plan.
  */
-import { freeNumbers, Numbered } from './numbering';
+import { freeNumbers, Numbered, rangeOf } from './numbering';
 import { clashKey } from './routes';
 import {
   AUTOMATIC_BAND, compare, describeEntry, dirName, entryMeaning, familyName, Finding, NaclFacts, PlannedEntry, PlannerPeering,
@@ -69,7 +69,7 @@ export function checkAcrossStacks(peerings: PlannerPeering[], facts: NaclFacts):
   const ordered = [...peerings].sort(byId);
   const bands = proposeBands(ordered, facts);
   const proposal = listFew(ordered.map((p, k) => `${p.id} (stack ${p.stack}): ` +
-    (bands ? `firstRuleNumber: ${bands[k].first}, lastRuleNumber: ${bands[k].last}` : 'a band of its own')), '; ');
+    (bands ? `${p.rules.band ? 'keeps ' : ''}firstRuleNumber: ${bands[k].first}, lastRuleNumber: ${bands[k].last}` : 'a band of its own')), '; ');
   return {
     peering: automatic.sort(byId)[0].id,
     level: 'error',
@@ -82,23 +82,46 @@ export function checkAcrossStacks(peerings: PlannerPeering[], facts: NaclFacts):
   };
 }
 
-/** Disjoint bands inside the automatic band, one per peering in the given order, sized to their needs plus an even share of the rest. */
+/**
+ * A band for each peering, in the given order: a peering that has a band keeps it (users hold those numbers on
+ * purpose: a band of 1-9 kept from a Terraform migration, say); each of the others gets a run of numbers of the
+ * automatic band that no band and no rule of the NACL holds, sized to its needs plus an even share of the rest.
+ * Undefined when they do not fit.
+ */
 function proposeBands(peerings: PlannerPeering[], facts: NaclFacts): RuleBand[] | undefined {
-  const free = freeNumbers(AUTOMATIC_BAND, new Set(facts.held.map(h => h.ruleNumber)));
-  const needs = peerings.map(p => mostEntriesPerNacl(p.rules.policy, p.rules.externalCidrs));
-  const total = needs.reduce((a, b) => a + b, 0);
-  if (total > free.length) {
+  const taken = new Set(facts.held.map(h => h.ruleNumber));
+  peerings.filter(p => p.rules.band).forEach(p => rangeOf(p.rules.band!).forEach(n => taken.add(n)));
+  // Runs of consecutive free numbers: a proposed band holds no number of another band.
+  const runs: number[][] = [];
+  for (const n of freeNumbers(AUTOMATIC_BAND, taken)) {
+    const run = runs[runs.length - 1];
+    if (run && run[run.length - 1] === n - 1) run.push(n);
+    else runs.push([n]);
+  }
+  const automatic = peerings.filter(p => !p.rules.band);
+  const needs = automatic.map(p => mostEntriesPerNacl(p.rules.policy, p.rules.externalCidrs));
+  const free = runs.reduce((a, r) => a + r.length, 0);
+  const extra = Math.floor((free - needs.reduce((a, b) => a + b, 0)) / Math.max(1, automatic.length));
+  if (extra < 0) {
     return undefined;
   }
-  const extra = Math.floor((free.length - total) / peerings.length);
-  const bands: RuleBand[] = [];
+  const proposed = new Map<PlannerPeering, RuleBand>();
+  let run = 0;
   let at = 0;
-  peerings.forEach((_, k) => {
-    const size = needs[k] + extra;
-    bands.push({ first: free[at], last: free[at + size - 1] });
+  for (const [k, p] of automatic.entries()) {
+    // The first run with room for its needs; the share of the rest when that run has it.
+    while (run < runs.length && runs[run].length - at < needs[k]) {
+      run++;
+      at = 0;
+    }
+    if (run >= runs.length) {
+      return undefined;
+    }
+    const size = Math.min(needs[k] + extra, runs[run].length - at);
+    proposed.set(p, { first: runs[run][at], last: runs[run][at + size - 1] });
     at += size;
-  });
-  return bands;
+  }
+  return peerings.map(p => p.rules.band ?? proposed.get(p)!);
 }
 
 /**

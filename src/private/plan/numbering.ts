@@ -251,7 +251,7 @@ function placeNew(slots: Slot[], free: number[], ctx: NumberingContext): void {
 }
 
 /** The numbers of a band, ascending. */
-function rangeOf(band: RuleBand): number[] {
+export function rangeOf(band: RuleBand): number[] {
   return Array.from({ length: band.last - band.first + 1 }, (_, k) => band.first + k);
 }
 
