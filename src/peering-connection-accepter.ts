@@ -1,6 +1,6 @@
 import * as path from 'path';
 import {
-  Annotations, ArnFormat, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Lazy, RemovalPolicy, Stack,
+  ArnFormat, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Lazy, RemovalPolicy, Stack,
 } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
@@ -9,6 +9,7 @@ import {
 } from './handlers/peering-accepter/properties';
 import { deployedJsonLength, ROLE_INLINE_POLICY_LIMIT } from './private/cdk/iam-size';
 import { ValueIdentity } from './private/cdk/value-identity';
+import { inCallerLanguage, inCallerLanguageOnError, warn } from './private/language/caller-language';
 import { validateAccountId, validatePeeringConnectionId, validateRequesterOptOut, validateVpcId } from './private/props/ids';
 import { ACCEPTER_SHAPES, checkShape } from './private/props/shape';
 import { PeeringWarnings } from './warnings';
@@ -182,9 +183,10 @@ export class PeeringConnectionAccepter extends Construct {
   constructor(scope: Construct, id: string, props: PeeringConnectionAccepterProps) {
     super(scope, id);
     // (JavaScript and the other languages can pass null, a string for a construct, a list with holes)
-    props = checkShape<PeeringConnectionAccepterProps>(props, ACCEPTER_SHAPES, 'PeeringConnectionAccepter');
+    props = inCallerLanguageOnError(() => checkShape<PeeringConnectionAccepterProps>(props, ACCEPTER_SHAPES, 'PeeringConnectionAccepter'));
     const accept = props.acceptPeeringConnection ?? true;
-    validateProps(props, accept);
+    const checked = props;
+    inCallerLanguageOnError(() => validateProps(checked, accept));
     const stack = Stack.of(this);
     this.vpcPeeringConnectionId = props.vpcPeeringConnectionId;
     this.vpcPeeringConnectionArn = stack.formatArn({
@@ -221,7 +223,7 @@ export class PeeringConnectionAccepter extends Construct {
       grantAcceptance(provider, this.vpcPeeringConnectionArn, accepterVpcArn, props.expectedRequester);
     }
     if (accept && !props.expectedRequester) {
-      Annotations.of(this).addWarningV2(PeeringWarnings.REQUESTER_NOT_CHECKED,
+      warn(this, PeeringWarnings.REQUESTER_NOT_CHECKED,
         `the peering request is accepted from any account (acceptAnyRequesterReason: '${props.acceptAnyRequesterReason}'): ` +
         'anyone who knows this VPC could send a request the deploy accepts. Give expectedRequester once the vendor\'s ' +
         'account is known');
@@ -385,7 +387,7 @@ function grantAcceptance(provider: CustomResourceProvider, connectionArn: string
       unchecked: { connections: new Set(), accepterVpcs: new Set() },
     };
     ACCEPTANCE_GRANTS.set(provider, grants);
-    provider.node.addValidation({ validate: () => inlinePolicyTooLong(provider, grants!) });
+    provider.node.addValidation({ validate: () => inlinePolicyTooLong(provider, grants!).map(m => inCallerLanguage(m)) });
   }
   const list = (values: Set<string>) => Lazy.list({ produce: () => [...values] });
   const group = requester ? grants.checked : grants.unchecked;
@@ -432,7 +434,7 @@ function warnWithoutDns(scope: Construct, vpc: ec2.IVpc): void {
     ...(vpc.dnsSupportEnabled ? [] : ['enableDnsSupport']),
   ];
   if (off.length > 0) {
-    Annotations.of(scope).addWarningV2(PeeringWarnings.DNS_RESOLUTION_WITHOUT_VPC_DNS,
+    warn(scope, PeeringWarnings.DNS_RESOLUTION_WITHOUT_VPC_DNS,
       `allowDnsResolutionFromRemoteVpc is set but the VPC has ${off.join(' and ')} turned off: the remote VPC ` +
       'can resolve your hostnames to private IPs only when both are on');
   }

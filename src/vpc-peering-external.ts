@@ -1,10 +1,11 @@
-import { Annotations, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { PeeringConnectionAccepter, PeeringConnectionAccepterProps } from './peering-connection-accepter';
 import { AppPeerings } from './private/app-peerings';
 import { guardParameterBlocks } from './private/cdk/parameter-rules';
 import { ValueIdentity } from './private/cdk/value-identity';
+import { inCallerLanguage, inCallerLanguageOnError, warn } from './private/language/caller-language';
 import { lockdownOf, lockdownOfNacl } from './private/materialize/materialize';
 import { ExternalCidr, sortCidrs } from './private/plan/types';
 import { checkShape, VPC_PEERING_EXTERNAL_SHAPES } from './private/props/shape';
@@ -55,30 +56,32 @@ export class VpcPeeringExternal extends Construct {
   constructor(scope: Construct, id: string, props: VpcPeeringExternalProps) {
     super(scope, id);
     // (JavaScript and the other languages can pass null, a string for a construct, a list with holes)
-    props = checkShape<VpcPeeringExternalProps>(props, VPC_PEERING_EXTERNAL_SHAPES, 'VpcPeeringExternal');
-    const intent = validateProps(props, this);
+    // Errors and warnings speak the caller's language (jsii runs this for Python, Java and Go apps too).
+    props = inCallerLanguageOnError(() => checkShape<VpcPeeringExternalProps>(props, VPC_PEERING_EXTERNAL_SHAPES, 'VpcPeeringExternal'));
+    const checked = props;
+    const intent = inCallerLanguageOnError(() => validateProps(checked, this));
     for (const w of propWarnings(props, intent, this.node.path)) {
-      Annotations.of(this).addWarningV2(w.id, w.message);
+      warn(this, w.id, w.message);
     }
     this.vpcPeeringConnectionId = props.vpcPeeringConnectionId;
     guardParameterBlocks(this, intent.rules.externalCidrs, props.vpc);
     this.networkAcl = props.createNetworkAcl ? this.makeNetworkAcl(props.vpc, props.subnets) : undefined;
-    this.accepter = accepterOf(this, {
-      vpc: props.vpc,
-      vpcPeeringConnectionId: props.vpcPeeringConnectionId,
-      expectedRequester: props.expectedRequester,
-      acceptAnyRequesterReason: props.acceptAnyRequesterReason,
-      acceptPeeringConnection: props.acceptPeeringConnection ?? false,
-      allowDnsResolutionFromRemoteVpc: props.allowDnsResolutionFromRemoteVpc ?? false,
-      removalPolicy: props.removalPolicy,
-    }, intent.rules.externalCidrs);
+    this.accepter = inCallerLanguageOnError(() => accepterOf(this, {
+      vpc: checked.vpc,
+      vpcPeeringConnectionId: checked.vpcPeeringConnectionId,
+      expectedRequester: checked.expectedRequester,
+      acceptAnyRequesterReason: checked.acceptAnyRequesterReason,
+      acceptPeeringConnection: checked.acceptPeeringConnection ?? false,
+      allowDnsResolutionFromRemoteVpc: checked.allowDnsResolutionFromRemoteVpc ?? false,
+      removalPolicy: checked.removalPolicy,
+    }, intent.rules.externalCidrs));
     // Locked down before it is active: the acceptance waits for every entry the plan makes for this construct.
     this.accepter.acceptance.node.addDependency(lockdownOf(this));
     this.peerings = AppPeerings.of(this);
     this.peerings.register({
       construct: this, intent, dependencies: () => [this.accepter.acceptance], dedicatedNetworkAcl: this.networkAcl,
     });
-    this.node.addValidation({ validate: () => this.peerings.errorsOf(this) });
+    this.node.addValidation({ validate: () => this.peerings.errorsOf(this).map(m => inCallerLanguage(m)) });
   }
 
 

@@ -17,12 +17,13 @@
  * removed since): what changed after the plan (a later Aspect, code after an early read of `routes`) is an error that
  * says what changed, never a wrong rule in silence. Each problem is reported once, on one construct.
  */
-import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { PeeringWarnings } from '../warnings';
 import { stackNameOf } from './cdk/value-identity';
 import { checkSecurityGroups } from './checks/security-groups';
 import { listFew } from './core/text';
+import { warn } from './language/caller-language';
 import { materializePeering } from './materialize/materialize';
 import { planPeerings } from './plan/plan';
 import { describeEntry, entryMeaning, Plan, PeeringRules, PlannedEntry, PlannerPeering, PreviousNumbers } from './plan/types';
@@ -180,7 +181,7 @@ export class AppPeerings {
     for (const construct of reading.peerings.keys()) {
       const made = resources.get(construct);
       const planned = made && made.routes.length + made.networkAclEntries.length > 0;
-      Annotations.of(construct).addWarningV2(PeeringWarnings.LOOKUP_PENDING,
+      warn(construct, PeeringWarnings.LOOKUP_PENDING,
         'a context lookup of the app is pending (a Vpc.fromLookup, or the availability zones of a stack with an account ' +
         'and a region), so the app is synthesized with placeholder values: this construct\'s routes and Network ACL entries ' +
         `${planned ? 'are planned from those placeholders' : 'are not planned'}, and only the problems that do not depend ` +
@@ -251,19 +252,19 @@ export class AppPeerings {
 
   private annotate(reading: Reading): void {
     for (const { peering, resolved } of reading.peerings.values()) {
-      resolved.warnings.forEach(w => Annotations.of(peering.construct).addWarningV2(w.id, w.message));
+      resolved.warnings.forEach(w => warn(peering.construct, w.id, w.message));
     }
     for (const w of reading.securityGroupWarnings) {
-      Annotations.of(w.scope).addWarningV2(PeeringWarnings.SECURITY_GROUP_OPEN_TO_ANYWHERE, w.message);
+      warn(w.scope, PeeringWarnings.SECURITY_GROUP_OPEN_TO_ANYWHERE, w.message);
     }
     for (const f of reading.plan.findings.filter(x => x.level === 'warning')) {
       const scope = f.onEntry !== undefined
         ? reading.model.foreignEntries.find(e => e.resource.node.path === f.onEntry)!.resource
         : this.peerings.find(p => p.construct.node.path === f.peering)!.construct;
-      Annotations.of(scope).addWarningV2(f.warningId!, f.message);
+      warn(scope, f.warningId!, f.message);
     }
     for (const { stack, naclName } of reading.droppedDedicated) {
-      Annotations.of(stack).addWarningV2(PeeringWarnings.DEDICATED_NETWORK_ACL_DELETED,
+      warn(stack, PeeringWarnings.DEDICATED_NETWORK_ACL_DELETED,
         `the Network ACL ${naclName} that createNetworkAcl made held peering rules at the last synth and holds none now: ` +
         'this deploy deletes it, and AWS puts the subnets it held on the VPC\'s default NACL, not on the NACL they had ' +
         'before. Give the default NACL the rules in this same deploy, so that they are there before the subnets move: ' +

@@ -70,12 +70,17 @@ func expectPanicNaming(t *testing.T, prop string, build func()) {
 	build()
 }
 
+// The construct writes its errors as Go writes the props (it knows the caller's language from the jsii runtime).
 func TestBadPeeringIDNamesTheProp(t *testing.T) {
-	expectPanicNaming(t, "vpcPeeringConnectionId", func() { synth(t, "abc", ExternalCidrBlocks) })
+	expectPanicNaming(t, "VpcPeeringConnectionId", func() { synth(t, "abc", ExternalCidrBlocks) })
 }
 
 func TestBadCidrBlockNamesTheProp(t *testing.T) {
-	expectPanicNaming(t, "externalCidrBlocks", func() { synth(t, PeeringID, []string{"10.0.0.0/33"}) })
+	expectPanicNaming(t, "ExternalCidrBlocks[0]", func() { synth(t, PeeringID, []string{"10.0.0.0/33"}) })
+}
+
+func TestAnErrorShowsTheFixAsGoWritesIt(t *testing.T) {
+	expectPanicNaming(t, `e.g. ExternalCidrBlocks: &[]*string{jsii.String("10.200.0.0/16")}`, func() { synth(t, PeeringID, []string{}) })
 }
 
 // normalize drops what differs by language: resource Metadata, the CDKMetadata resource and condition, the

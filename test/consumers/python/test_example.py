@@ -81,15 +81,28 @@ def test_template_equals_typescript_example(tmp_path):
 
 
 @pytest.mark.parametrize("prop, overrides", [
-    ("vpcPeeringConnectionId", {"vpc_peering_connection_id": "abc"}),
-    ("externalCidrBlocks", {"external_cidr_blocks": ["10.0.0.0/33"]}),
+    ("vpc_peering_connection_id", {"vpc_peering_connection_id": "abc"}),
+    ("external_cidr_blocks", {"external_cidr_blocks": ["10.0.0.0/33"]}),
 ])
-def test_bad_input_names_the_prop(tmp_path, prop, overrides):
-    # jsii re-raises the construct's JavaScript error in Python as a RuntimeError with the same message.
+def test_bad_input_names_the_prop_as_python_writes_it(tmp_path, prop, overrides):
+    # jsii re-raises the construct's JavaScript error in Python as a RuntimeError; the construct writes it in Python
+    # terms (it knows the caller's language from the jsii runtime).
     with pytest.raises(RuntimeError) as caught:
         synth(tmp_path, **overrides)
     message = str(caught.value)
     assert prop in message, f"the error should name {prop}: {type(caught.value).__name__}: {message}"
+    camel = "vpcPeeringConnectionId" if prop.startswith("vpc") else "externalCidrBlocks"
+    assert camel not in message, f"the error should not name the TypeScript prop {camel}: {message}"
+
+
+def test_an_error_shows_the_fix_in_python(tmp_path):
+    with pytest.raises(RuntimeError) as caught:
+        synth(tmp_path, external_cidr_blocks=[])
+    message = str(caught.value)
+    assert 'e.g. external_cidr_blocks=["10.200.0.0/16"]' in message, message
+    with pytest.raises(RuntimeError) as caught:
+        synth(tmp_path, allow_outbound=[])
+    assert "allow_outbound=[ec2.AclTraffic.tcp_port(443)]" in str(caught.value), str(caught.value)
 
 
 def test_token_peering_id_and_public_properties(tmp_path):

@@ -61,6 +61,14 @@ class NewVpcExampleStackTest {
     }
 
     @Test
+    void anErrorShowsTheFixAsJavaWritesIt() {
+        JsiiException e = assertThrows(JsiiException.class,
+                () -> synth(NewVpcExampleStack.PEERING_ID, List.of()));
+        assertTrue(String.valueOf(e.getMessage()).contains("e.g. .externalCidrBlocks(List.of(\"10.200.0.0/16\"))"),
+                () -> "the error should show the builder call: " + e);
+    }
+
+    @Test
     void badCidrBlockNamesTheProp() {
         JsiiException e = assertThrows(JsiiException.class,
                 () -> synth(NewVpcExampleStack.PEERING_ID, List.of("10.0.0.0/33")));
