@@ -242,7 +242,8 @@ const OUR_CLASSES = ['SaasPeeringPreset', 'EphemeralPorts', 'PeeringWarnings', '
 
 /** `ec2.AclTraffic.tcpPort(443)` → `ec2.AclTraffic.tcp_port(443)` / `AclTraffic.tcpPort(443)` / `awsec2.AclTraffic_TcpPort(jsii.Number(443))`. */
 function translateCalls(message: string, language: CallerLanguage): string {
-  const call = new RegExp(`\\b(?:(ec2|cdk)\\.)?(${['AclTraffic', 'NetworkAcl', 'Vpc', 'SubnetType', 'RemovalPolicy', 'AspectPriority', 'Subnet', ...OUR_CLASSES].join('|')})\\.(\\w+)(\\(([^()]*)\\))?`, 'g');
+  const classes = ['AclTraffic', 'NetworkAcl', 'Vpc', 'SubnetType', 'RemovalPolicy', 'AspectPriority', 'Subnet', ...OUR_CLASSES].join('|');
+  const call = new RegExp(`\\b(?:(ec2|cdk)\\.)?(${classes})\\.(\\w+)(\\(([^()]*)\\))?`, 'g');
   return message.replace(call, (whole, module: string | undefined, cls: string, member: string, parens: string | undefined, args: string | undefined) => {
     const constant = /^[A-Z0-9_]+$/.test(member);
     const argList = parens === undefined ? undefined : splitTop(args ?? '').map(a => (a === 'this' ? selfOf(language) : value(a, language)));
