@@ -2,9 +2,11 @@ import { Annotations, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { PeeringConnectionAccepter, PeeringConnectionAccepterProps } from './peering-connection-accepter';
+import { requestLogRetention } from './private/accepter-function';
 import { AppPeerings } from './private/app-peerings';
 import { ValueIdentity } from './private/cdk/value-identity';
 import { lockdownOf, lockdownOfNacl } from './private/materialize/materialize';
+import { addScannerSuppressions, DEDICATED_NETWORK_ACL } from './private/materialize/scanner-suppressions';
 import { propWarnings, validateProps } from './private/props/validate-props';
 import { DEFAULT_SUBNETS } from './private/stage-types';
 import { VpcPeeringExternalProps } from './vpc-peering-external-props';
@@ -64,6 +66,7 @@ export class VpcPeeringExternal extends Construct {
       acceptPeeringConnection: props.acceptPeeringConnection ?? false,
       allowDnsResolutionFromRemoteVpc: props.allowDnsResolutionFromRemoteVpc ?? false,
       removalPolicy: props.removalPolicy,
+      logRetention: props.logRetention,
     });
     // Locked down before it is active: the acceptance waits for every entry the plan makes for this construct.
     this.accepter.acceptance.node.addDependency(lockdownOf(this));
@@ -107,6 +110,7 @@ export class VpcPeeringExternal extends Construct {
   /** The NACL of `createNetworkAcl`, associated with the selected subnets (the plan puts the rules in it). */
   private makeNetworkAcl(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): ec2.NetworkAcl {
     const acl = new ec2.NetworkAcl(this, 'NetworkAcl', { vpc });
+    addScannerSuppressions(acl.node.defaultChild as CfnResource, [DEDICATED_NETWORK_ACL]);
     let subnets: ec2.ISubnet[] = [];
     try {
       subnets = vpc.selectSubnets(selection ?? DEFAULT_SUBNETS).subnets;
@@ -132,6 +136,14 @@ const ACCEPTERS = new WeakMap<Stack, Map<string, { accepter: PeeringConnectionAc
  * with different ports): they share one accepter, which waits for all their entries; they must agree on how it accepts.
  */
 function accepterOf(scope: VpcPeeringExternal, props: PeeringConnectionAccepterProps): PeeringConnectionAccepter {
+  const accepter = sharedAccepterOf(scope, props);
+  // Asked for here rather than through the accepter's props: the log group is the stack's, not the connection's, and
+  // a conflict names the construct whose prop it is.
+  requestLogRetention(Stack.of(scope), props.logRetention, scope.node.path);
+  return accepter;
+}
+
+function sharedAccepterOf(scope: VpcPeeringExternal, props: PeeringConnectionAccepterProps): PeeringConnectionAccepter {
   const stack = Stack.of(scope);
   const byConnection = ACCEPTERS.get(stack) ?? new Map();
   ACCEPTERS.set(stack, byConnection);
@@ -149,7 +161,8 @@ function accepterOf(scope: VpcPeeringExternal, props: PeeringConnectionAccepterP
     }
     return known.accepter;
   }
-  const accepter = new PeeringConnectionAccepter(scope, 'Accepter', props);
+  const { logRetention: _stackWide, ...accepterProps } = props;
+  const accepter = new PeeringConnectionAccepter(scope, 'Accepter', accepterProps);
   byConnection.set(key, { accepter, props, by: scope.node.path });
   return accepter;
 }
