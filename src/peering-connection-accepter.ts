@@ -106,11 +106,12 @@ export interface PeeringConnectionAccepterProps {
   /**
    * How long the log group of the accepter's function keeps its entries.
    *
-   * The function logs every acceptance, check, DNS change, rejection and deletion it makes to a log group of its own
-   * (not `/aws/lambda/<function>`, which Lambda would create without a retention). One function serves every accepter
-   * of a stack, with one log group: accepters of a stack that set this must agree (a synth error names both); one that
-   * leaves it out takes the value another sets. The log group is retained when the stack is deleted, so that the
-   * entries of the deletion itself (the connection deleted or kept) stay readable until they expire.
+   * The function logs every request CloudFormation sends it and its answer (success, or the failure and its reason) to
+   * a log group of its own, not `/aws/lambda/<function>`, which Lambda would create without a retention. One function
+   * serves every accepter of a stack, with one log group: accepters of a stack that set this must agree (a synth error
+   * names both); one that leaves it out takes the value another sets. The log group is retained when the stack is
+   * deleted, so that the entries of the deletion itself (the connection deleted or kept) stay readable until they
+   * expire.
    *
    * @default RetentionDays.ONE_YEAR
    * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html
