@@ -133,6 +133,10 @@ project.addTask('test:deploy', {
   description: 'Deploy the example stacks on a local AWS emulator (moto) and run cfn-lint over the templates (needs python3)',
   exec: 'bash test/deploy/run.sh',
 });
+project.addTask('test:checkov', {
+  description: 'Run checkov (PyPI, pinned) on the example, integ and case templates: no finding on the construct\'s resources that it does not explain (needs python3; `npx projen compile` first)',
+  exec: 'bash test/scanners/checkov/run.sh',
+});
 project.addTask('test:floor', {
   description: `Run the unit tests against the oldest aws-cdk-lib of the peer range (${CDK_FLOOR}) and the newest release (needs the npm registry)`,
   exec: 'bash test/floor/run.sh',
@@ -151,7 +155,7 @@ project.addTask('test:workflows', {
 });
 // The whole suite as CI runs it (every stage above and the build); prints `N passed, N failed` last.
 project.addTask('test:all', {
-  description: 'Run every test: the build (jest, eslint, integ snapshots), the package contents, the aws-cdk-lib floor, the workflows, the Python/Java/Go consumers, the deploy on a local AWS emulator and the Terraform migration',
+  description: 'Run every test: the build (jest, eslint, integ snapshots), checkov, the package contents, the aws-cdk-lib floor, the workflows, the Python/Java/Go consumers, the deploy on a local AWS emulator and the Terraform migration',
   exec: 'bash scripts/test-all.sh',
 });
 

@@ -38,6 +38,7 @@ unchanged_tree() {
 stage "no generated file out of date (self-mutation)" unchanged_tree
 stage "README TypeScript examples compile (jsii-rosetta --strict)" npx projen rosetta:extract
 stage "example app synthesizes" npx projen example
+stage "checkov on the example, integ and case templates" npx projen test:checkov
 stage "npm package holds the library only" npx projen test:package
 stage "GitHub workflows (actionlint, whole suite in CI)" npx projen test:workflows
 stage "aws-cdk-lib floor and newest release" npx projen test:floor

@@ -3,10 +3,12 @@ import {
   ArnFormat, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Lazy, RemovalPolicy, Stack,
 } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   ACCEPTANCE_RESOURCE_TYPE, AccepterProperties, DNS_RESOLUTION_RESOURCE_TYPE,
 } from './handlers/peering-accepter/properties';
+import { configureAccepterFunction } from './private/accepter-function';
 import { deployedJsonLength, ROLE_INLINE_POLICY_LIMIT } from './private/cdk/iam-size';
 import { ValueIdentity } from './private/cdk/value-identity';
 import { inCallerLanguage, inCallerLanguageOnError, warn } from './private/language/caller-language';
@@ -132,6 +134,21 @@ export interface PeeringConnectionAccepterProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * How long the log group of the accepter's function keeps its entries.
+   *
+   * The function logs every request CloudFormation sends it and its answer (success, or the failure and its reason) to
+   * a log group of its own, not `/aws/lambda/<function>`, which Lambda would create without a retention. One function
+   * serves every accepter of a stack, with one log group: accepters of a stack that set this must agree (a synth error
+   * names both); one that leaves it out takes the value another sets. The log group is retained when the stack is
+   * deleted, so that the entries of the deletion itself (the connection deleted or kept) stay readable until they
+   * expire.
+   *
+   * @default RetentionDays.ONE_YEAR
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -217,6 +234,7 @@ export class PeeringConnectionAccepter extends Construct {
     });
 
     (provider.node.findChild('Handler') as CfnResource).addPropertyOverride('Runtime', NODEJS_22);
+    configureAccepterFunction(provider, props.logRetention, this.node.path);
 
     grantRemoval(provider, stack);
     if (accept) {

@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { ExpectedRequester } from './peering-connection-accepter';
 import { SaasPeeringPreset } from './saas-peering-preset';
 import { SecurityGroupCheck } from './security-group-check';
@@ -299,6 +300,19 @@ export interface VpcPeeringExternalProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * How long the log group of the accepter's function keeps its entries.
+   *
+   * The function behind `accepter` logs every request CloudFormation sends it and its answer to a log group of its own.
+   * One function serves every accepter of a stack, with one log group: constructs of a stack that set this must agree
+   * (a synth error names both); one that leaves it out takes the value another sets. The log group is retained when
+   * the stack is deleted, so that the entries of the deletion itself stay readable until they expire.
+   *
+   * @default RetentionDays.ONE_YEAR
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**

@@ -2,11 +2,13 @@ import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { PeeringConnectionAccepter, PeeringConnectionAccepterProps } from './peering-connection-accepter';
+import { requestLogRetention } from './private/accepter-function';
 import { AppPeerings } from './private/app-peerings';
 import { guardParameterBlocks } from './private/cdk/parameter-rules';
 import { ValueIdentity } from './private/cdk/value-identity';
 import { inCallerLanguage, inCallerLanguageOnError, warn } from './private/language/caller-language';
 import { lockdownOf, lockdownOfNacl } from './private/materialize/materialize';
+import { addScannerSuppressions, DEDICATED_NETWORK_ACL } from './private/materialize/scanner-suppressions';
 import { ExternalCidr, sortCidrs } from './private/plan/types';
 import { checkShape, VPC_PEERING_EXTERNAL_SHAPES } from './private/props/shape';
 import { propWarnings, validateProps } from './private/props/validate-props';
@@ -74,6 +76,7 @@ export class VpcPeeringExternal extends Construct {
       acceptPeeringConnection: checked.acceptPeeringConnection ?? false,
       allowDnsResolutionFromRemoteVpc: checked.allowDnsResolutionFromRemoteVpc ?? false,
       removalPolicy: checked.removalPolicy,
+      logRetention: checked.logRetention,
     }, intent.rules.externalCidrs));
     // Locked down before it is active: the acceptance waits for every entry the plan makes for this construct.
     this.accepter.acceptance.node.addDependency(lockdownOf(this));
@@ -117,6 +120,7 @@ export class VpcPeeringExternal extends Construct {
   /** The NACL of `createNetworkAcl`, associated with the selected subnets (the plan puts the rules in it). */
   private makeNetworkAcl(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): ec2.NetworkAcl {
     const acl = new ec2.NetworkAcl(this, 'NetworkAcl', { vpc });
+    addScannerSuppressions(acl.node.defaultChild as CfnResource, [DEDICATED_NETWORK_ACL]);
     let subnets: ec2.ISubnet[] = [];
     try {
       subnets = vpc.selectSubnets(selection ?? DEFAULT_SUBNETS).subnets;
@@ -145,6 +149,14 @@ const ACCEPTERS = new WeakMap<Stack, Map<string, {
  * The requester's CIDR blocks must be the external blocks of one of them (each construct locks its blocks down).
  */
 function accepterOf(scope: VpcPeeringExternal, props: PeeringConnectionAccepterProps, external: ExternalCidr[]): PeeringConnectionAccepter {
+  const accepter = sharedAccepterOf(scope, props, external);
+  // Asked for here rather than through the accepter's props: the log group is the stack's, not the connection's, and
+  // a conflict names the construct whose prop it is.
+  requestLogRetention(Stack.of(scope), props.logRetention, scope.node.path);
+  return accepter;
+}
+
+function sharedAccepterOf(scope: VpcPeeringExternal, props: PeeringConnectionAccepterProps, external: ExternalCidr[]): PeeringConnectionAccepter {
   const stack = Stack.of(scope);
   const byConnection = ACCEPTERS.get(stack) ?? new Map();
   ACCEPTERS.set(stack, byConnection);
@@ -168,8 +180,9 @@ function accepterOf(scope: VpcPeeringExternal, props: PeeringConnectionAccepterP
   const listOf = (family: 'ipv4' | 'ipv6') => Lazy.list({
     produce: () => sortCidrs(blocks).filter(c => c.family === family).map(c => c.cidr),
   });
+  const { logRetention: _stackWide, ...accepterProps } = props;
   const accepter = new PeeringConnectionAccepter(scope, 'Accepter', {
-    ...props,
+    ...accepterProps,
     requesterCidrBlocks: listOf('ipv4'),
     requesterIpv6CidrBlocks: listOf('ipv6'),
   });

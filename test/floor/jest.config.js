@@ -54,7 +54,7 @@ if (pure.length) {
 }
 // Test files that synthesize the integ apps, which load @aws-cdk/integ-tests-alpha: that package is made for the
 // project's own aws-cdk-lib and cannot load against another one.
-const integApps = ['test/scanners/cfn-guard.test.ts'].map(f => path.join(root, f));
+const integApps = ['test/scanners/cfn-guard.test.ts', 'test/scanners/cdk-nag.test.ts'].map(f => path.join(root, f));
 process.stderr.write(`not run against aws-cdk-lib ${label} (they load @aws-cdk/integ-tests-alpha): ${integApps.map(f => path.relative(root, f)).join(', ')}\n`);
 const escape = s => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

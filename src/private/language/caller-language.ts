@@ -244,7 +244,9 @@ const OUR_CLASSES = ['SaasPeeringPreset', 'EphemeralPorts', 'PeeringWarnings', '
 function translateCalls(message: string, language: CallerLanguage): string {
   const classes = ['AclTraffic', 'NetworkAcl', 'Vpc', 'SubnetType', 'RemovalPolicy', 'AspectPriority', 'Subnet', ...OUR_CLASSES].join('|');
   const call = new RegExp(`\\b(?:(ec2|cdk)\\.)?(${classes})\\.(\\w+)(\\(([^()]*)\\))?`, 'g');
-  return message.replace(call, (whole, module: string | undefined, cls: string, member: string, parens: string | undefined, args: string | undefined) => {
+  type Parts = [string, string | undefined, string, string, string | undefined, string | undefined];
+  return message.replace(call, (...match: unknown[]) => {
+    const [whole, module, cls, member, parens, args] = match as Parts;
     const constant = /^[A-Z0-9_]+$/.test(member);
     const argList = parens === undefined ? undefined : splitTop(args ?? '').map(a => (a === 'this' ? selfOf(language) : value(a, language)));
     const ours = OUR_CLASSES.includes(cls);

@@ -64,9 +64,9 @@ export function materializePeering(
     };
     // NACL entries cannot be tagged: say why the entry exists where people read templates.
     const purpose = t.reasons.join(', ');
-    // Scanners flag every deny of a peer's block and allow-alls by design: say why where they read it.
+    // Scanners flag every entry (cdk-nag), denies of a peer's block and allow-alls by design: say why where they read it.
     const catchAll = e.cidr === '0.0.0.0/0' || e.cidr === '::/0';
-    const suppressions = suppressionsFor({ action: e.action, protocol: t.protocol, catchAll });
+    const suppressions = suppressionsFor({ action: e.action, protocol: t.protocol, catchAll, egress: e.egress });
     const block: Block = { acl: e.acl, egress: e.egress, family: e.family, cidr: e.cidr };
     const retain = retainDenies && e.action === 'deny';
     return madeOnce(scope, `Entry.${acl.name}.${meaning}`, [props, purpose, suppressions, retain], id => {

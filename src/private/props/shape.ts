@@ -147,6 +147,7 @@ export const VPC_PEERING_EXTERNAL_SHAPES: Record<string, PropShape> = {
   acceptAnyRequesterReason: { kind: 'string', example: "why the requester's account cannot be known" },
   allowDnsResolutionFromRemoteVpc: FLAG,
   removalPolicy: { kind: 'string', example: 'RemovalPolicy.DESTROY or RemovalPolicy.RETAIN' },
+  logRetention: { kind: 'number', example: 'logs.RetentionDays.ONE_YEAR' },
 };
 
 /** The props of `PeeringConnectionAccepter`. */
@@ -160,4 +161,5 @@ export const ACCEPTER_SHAPES: Record<string, PropShape> = {
   removalPolicy: { kind: 'string', example: 'RemovalPolicy.DESTROY or RemovalPolicy.RETAIN' },
   requesterCidrBlocks: CIDRS('10.200.0.0/16'),
   requesterIpv6CidrBlocks: CIDRS('2600:1f18:abcd:1200::/56'),
+  logRetention: { kind: 'number', example: 'logs.RetentionDays.ONE_YEAR' },
 };
