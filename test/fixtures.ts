@@ -33,9 +33,9 @@ export function newVpcStack(vpcProps: ec2.VpcProps = {}, previous?: any): { stac
   return { stack, vpc };
 }
 
-/** A stack with an imported VPC whose two private subnets share one route table. */
-export function importedVpcStack(): { stack: Stack; vpc: ec2.IVpc; acl: ec2.INetworkAcl } {
-  const stack = new Stack(new App(), 'Test');
+/** A stack with an imported VPC whose two private subnets share one route table (after `previous`, see `appAfter`). */
+export function importedVpcStack(previous?: any): { stack: Stack; vpc: ec2.IVpc; acl: ec2.INetworkAcl } {
+  const stack = new Stack(appAfter(previous), 'Test');
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: 'vpc-0a1b2c3d4e5f60718',
     vpcCidrBlock: '10.1.0.0/16',

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { appAfter, BASE, newVpcStack } from './fixtures';
+import { appAfter, BASE, importedVpcStack, newVpcStack } from './fixtures';
 import { RuleNumberRecord, VpcPeeringExternal, VpcPeeringExternalProps } from '../src';
 import { synthErrors } from './support/synth-errors';
 
@@ -123,15 +123,7 @@ describe('RuleNumberRecord.fromAssembly', () => {
 describe('a NACL that createNetworkAcl made, deleted', () => {
   /** An imported VPC (private subnets on a hand-made NACL) with one vendor, after `previous`. */
   function importedApp(vendor: Partial<VpcPeeringExternalProps>, previous?: any) {
-    const app = appAfter(previous);
-    const stack = new Stack(app, 'Test');
-    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-0a1b2c3d4e5f60718',
-      vpcCidrBlock: '10.1.0.0/16',
-      availabilityZones: ['us-east-1a', 'us-east-1b'],
-      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
-      privateSubnetRouteTableIds: ['rtb-1', 'rtb-1'],
-    });
+    const { stack, vpc } = importedVpcStack(previous);
     new VpcPeeringExternal(stack, 'Search', { vpc, ...BASE, ...vendor });
     expect(synthErrors(stack)).toEqual([]);
     return { stack, template: Template.fromStack(stack).toJSON() };

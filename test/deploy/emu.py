@@ -90,6 +90,20 @@ def acl(ec2: Any, acl_id: str) -> dict[str, Any]:
     return ec2.describe_network_acls(NetworkAclIds=[acl_id])["NetworkAcls"][0]
 
 
+def allow_all_nacl(ec2: Any, vpc: str, subnets: list[str]) -> str:
+    """A hand-made NACL as they usually are (allow everything at rule 100 in both directions), the subnets moved onto it."""
+    acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    for egress in (False, True):
+        ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="-1", RuleAction="allow",
+                                     Egress=egress, CidrBlock="0.0.0.0/0")
+    for s in subnets:
+        current = [a for a in ec2.describe_network_acls(
+            Filters=[{"Name": "association.subnet-id", "Values": [s]}])["NetworkAcls"][0]["Associations"]
+            if a["SubnetId"] == s][0]
+        ec2.replace_network_acl_association(AssociationId=current["NetworkAclAssociationId"], NetworkAclId=acl)
+    return acl
+
+
 def entries(ec2: Any, acl_id: str) -> set[tuple]:
     """Every entry of a NACL as a comparable tuple: (egress, rule, action, protocol, cidr, ipv6 cidr, ports, icmp)."""
     return {entry_key(e) for e in acl(ec2, acl_id)["Entries"]}

@@ -156,17 +156,7 @@ class World:
         ec2.create_route(RouteTableId=self.private_rtb, DestinationCidrBlock="10.99.0.0/16", GatewayId=igw)
 
         def nacl(subnets: list[str]) -> str:
-            acl = ec2.create_network_acl(VpcId=self.vpc)["NetworkAcl"]["NetworkAclId"]
-            for egress in (False, True):
-                ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="-1", RuleAction="allow",
-                                             Egress=egress, CidrBlock="0.0.0.0/0")
-            for s in subnets:
-                current = [a for a in ec2.describe_network_acls(
-                    Filters=[{"Name": "association.subnet-id", "Values": [s]}])["NetworkAcls"][0]["Associations"]
-                    if a["SubnetId"] == s][0]
-                ec2.replace_network_acl_association(AssociationId=current["NetworkAclAssociationId"],
-                                                    NetworkAclId=acl)
-            return acl
+            return emu.allow_all_nacl(ec2, self.vpc, subnets)
 
         self.private_acl = nacl(self.private_subnets)
         self.public_acl, self.data_acl = nacl([self.public_subnet]), nacl([self.data_subnet])

@@ -58,17 +58,7 @@ class VendorWorld:
             self.pcx[name] = self.request(name, accept=name not in pending)
 
     def _nacl(self, subnets: list[str]) -> str:
-        ec2 = self.ec2
-        acl = ec2.create_network_acl(VpcId=self.vpc)["NetworkAcl"]["NetworkAclId"]
-        for egress in (False, True):
-            ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="-1", RuleAction="allow",
-                                         Egress=egress, CidrBlock="0.0.0.0/0")
-        for s in subnets:
-            current = [a for a in ec2.describe_network_acls(
-                Filters=[{"Name": "association.subnet-id", "Values": [s]}])["NetworkAcls"][0]["Associations"]
-                if a["SubnetId"] == s][0]
-            ec2.replace_network_acl_association(AssociationId=current["NetworkAclAssociationId"], NetworkAclId=acl)
-        return acl
+        return emu.allow_all_nacl(self.ec2, self.vpc, subnets)
 
     def request(self, vendor: str, accept: bool = True) -> str:
         """The vendor requests a (new) peering connection to our VPC; we accept it when `accept`."""
