@@ -9,7 +9,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { appAfter, BASE, importedVpcStack, newVpcStack } from './fixtures';
+import { BASE, importedVpcStack, newVpcStack } from './fixtures';
 import { RuleNumberRecord, VpcPeeringExternal, VpcPeeringExternalProps } from '../src';
 import { synthErrors } from './support/synth-errors';
 
