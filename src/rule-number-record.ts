@@ -10,7 +10,11 @@ import { DEFAULT_RECORD_FILE, RECORD_CONTEXT_KEY, TEMPLATE_METADATA_KEY } from '
  * template carries its own part in its `Metadata`. An app made in a test (no CDK CLI) reads the file too, or the
  * record given in context:
  *
+ * @exampleMetadata fixture=bare
  * @example
+ * import { App } from 'aws-cdk-lib';
+ * import { RuleNumberRecord } from 'cdk-vpc-peering-external';
+ *
  * const before = new App();
  * // ... the app as deployed ...
  * const after = new App({ context: { [RuleNumberRecord.CONTEXT_KEY]: RuleNumberRecord.fromAssembly(before.synth()) } });

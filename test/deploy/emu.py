@@ -371,3 +371,12 @@ def publish_asset_directory(directory: str, account: str) -> str:
         s3.create_bucket(Bucket=bucket)
     s3.put_object(Bucket=bucket, Key=key, Body=buf.getvalue())
     return key
+
+
+def publish_assets(out_dir: str, account: str) -> None:
+    """What `cdk deploy` does first: every file asset of an assembly (the accepter's function, in nested assemblies
+    too) into the account's bootstrap bucket."""
+    for folder, dirs, _ in os.walk(out_dir):
+        for d in [d for d in dirs if d.startswith("asset.")]:
+            publish_asset_directory(os.path.join(folder, d), account)
+        dirs[:] = [d for d in dirs if not d.startswith("asset.")]

@@ -36,11 +36,7 @@ def synth(variants: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         ["npx", "ts-node", "--project", "test/tsconfig.json", "test/deploy/synth.ts", SYNTH_OUT, spec],
         cwd=ROOT, env=env, check=True,
     )
-    # what `cdk deploy` does first: every file asset (the accepter's function) into our account's bootstrap bucket
-    for folder, dirs, _ in os.walk(SYNTH_OUT):
-        for d in [d for d in dirs if d.startswith("asset.")]:
-            emu.publish_asset_directory(os.path.join(folder, d), emu.OUR_ACCOUNT)
-        dirs[:] = [d for d in dirs if not d.startswith("asset.")]
+    emu.publish_assets(SYNTH_OUT, emu.OUR_ACCOUNT)
     out = {}
     for v in variants:
         key = f"{v['assembly']}/{v['stackName']}" if v.get("assembly") else v["stackName"]
