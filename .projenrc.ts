@@ -151,7 +151,7 @@ project.addTask('test:terraform', {
   exec: 'bash test/terraform/run.sh',
 });
 project.addTask('test:package', {
-  description: 'Check that the npm package holds the library only (npm pack --dry-run; `npx projen compile` first)',
+  description: 'Check that the npm package holds the library only (npm pack --dry-run) and the release\'s SBOMs (scripts/sbom.js; `npx projen compile` first)',
   exec: 'node test/package/check-contents.js',
 });
 project.addTask('test:workflows', {
@@ -244,6 +244,7 @@ const sbom = project.addTask('sbom', {
   exec: 'node scripts/sbom.js',
 });
 project.packageTask.spawn(sbom);
+project.tasks.tryFind('test:package')?.exec('node test/package/check-sbom.js');
 releaseWorkflow?.file?.patch(JsonPatch.add('/jobs/release_github/steps/-', {
   name: 'Attach the SBOMs',
   if: '${{ !inputs.dry_run }}',
