@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile, TextFile } from 'projen';
+import { awscdk, javascript, JsonFile, JsonPatch, TextFile } from 'projen';
 import { JobPermission } from 'projen/lib/github/workflows-model';
 
 // The oldest aws-cdk-lib the library works with: the peer range users see is ^CDK_FLOOR. Aspects with a priority
@@ -48,6 +48,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-ec2@^3',
     '@aws-sdk/client-cloudformation@^3',
     'aws-sdk-client-mock@^4',
+    // The CycloneDX SBOM of the npm package, written by `npx projen sbom` (scripts/sbom.js) for the GitHub release.
+    '@cyclonedx/cyclonedx-npm@6.0.1',
   ],
 
   jestOptions: {
@@ -60,6 +62,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   experimentalIntegRunner: true,
   typecheckTests: true,
 
+  // publib publishes to npm with a provenance statement (NPM_CONFIG_PROVENANCE, the job gets `id-token: write`):
+  // `npm audit signatures` verifies it (SECURITY.md).
+  npmProvenance: true,
   publishToPypi: {
     distName: 'cdk-vpc-peering-external',
     module: 'cdk_vpc_peering_external',
@@ -146,7 +151,7 @@ project.addTask('test:terraform', {
   exec: 'bash test/terraform/run.sh',
 });
 project.addTask('test:package', {
-  description: 'Check that the npm package holds the library only (npm pack --dry-run; `npx projen compile` first)',
+  description: 'Check that the npm package holds the library only (npm pack --dry-run) and the release\'s SBOMs (scripts/sbom.js; `npx projen compile` first)',
   exec: 'node test/package/check-contents.js',
 });
 project.addTask('test:workflows', {
@@ -161,7 +166,7 @@ project.addTask('test:all', {
 
 // The library only: nothing of the repository's tooling, tests or examples goes into the npm package (test:package).
 // rosetta:extract leaves its tablet (.jsii.tabl.json) next to .jsii: a test artifact, not part of a release either.
-for (const path of ['/.ci/', '/scripts/', '/example/', '/bench/', '/CONTRIBUTING.md', '/cdk.out/', '/.ci-work/', '/.jsii.tabl.json']) {
+for (const path of ['/.ci/', '/scripts/', '/example/', '/bench/', '/CONTRIBUTING.md', '/SECURITY.md', '/cdk.out/', '/.ci-work/', '/.jsii.tabl.json']) {
   project.addPackageIgnore(path);
 }
 
@@ -220,6 +225,32 @@ project.gitignore.exclude('.jsii.tabl.json');
 // A record file a stray `cdk synth` in the checkout writes (the integ apps keep theirs in test/, committed).
 project.gitignore.exclude('/cdk-vpc-peering-external.rule-numbers.json');
 project.addPackageIgnore('/rosetta/');
+
+// Releases. The Python, Java and Go packages show the examples in their own language: jsii-pacmak translates them from
+// the tablet (.jsii.tabl.json) jsii-rosetta writes. The release's publish jobs package from the tested JS tarball,
+// which does not hold the tablet, so every packaging task writes it first (an up-to-date tablet is its own cache:
+// seconds; from scratch about a minute). test/consumers/run.sh checks the examples of the wheel and the jar.
+const rosettaTablet = project.addTask('rosetta:tablet', {
+  description: 'Write the tablet of translated examples (.jsii.tabl.json) that jsii-pacmak reads; reuses what is up to date',
+  exec: 'jsii-rosetta extract --strict',
+});
+for (const language of ['python', 'java', 'go']) {
+  project.tasks.tryFind(`package:${language}`)?.prependSpawn(rosettaTablet);
+}
+// The CycloneDX SBOMs of the npm package and of the Python, Java and Go packages (which bundle the same npm tarball),
+// written after packaging into dist/sbom, uploaded with the rest of dist and attached to the GitHub release.
+const sbom = project.addTask('sbom', {
+  description: 'Write the CycloneDX SBOMs of the npm, Python, Java and Go packages to dist/sbom (after package:js)',
+  exec: 'node scripts/sbom.js',
+});
+project.packageTask.spawn(sbom);
+project.tasks.tryFind('test:package')?.exec('node test/package/check-sbom.js');
+releaseWorkflow?.file?.patch(JsonPatch.add('/jobs/release_github/steps/-', {
+  name: 'Attach the SBOMs',
+  if: '${{ !inputs.dry_run }}',
+  env: { GITHUB_TOKEN: '${{ secrets.GITHUB_TOKEN }}' },
+  run: 'gh release upload "$(cat dist/releasetag.txt)" dist/sbom/*.cdx.json -R "$GITHUB_REPOSITORY" --clobber',
+}));
 
 // Speed targets live in the bench, not in timed tests. It writes bench/results.json, bench/chart.svg and README.md's
 // table (committed); it builds the Python and Java packages when they are missing or older than src/.

@@ -3,11 +3,12 @@
 # would (a venv with the wheel, a Maven project with the jar, a Go module with a replace to the generated package),
 # rebuild the example stack NewVpcExampleStack (example/stacks.ts) in that language and check that its template equals
 # the TypeScript example's, and that a bad input raises an error naming the prop. The ```python and ```java blocks of
-# README.md run too (TypeScript blocks are checked by jsii-rosetta).
+# README.md run too (TypeScript blocks are checked by jsii-rosetta), and the wheel's and the Java sources' examples are
+# in Python and Java (examples_translated.py).
 #
 #   test/consumers/run.sh            # from the repo root, after the JS build (needs .jsii: `npx projen compile`)
 #
-# JUnit XML: test-reports/consumer-{python,java,go}-junit.xml. Exits non-zero if a build or a test fails.
+# JUnit XML: test-reports/consumer-{python,java,go,examples}-junit.xml. Exits non-zero if a build or a test fails.
 # Caches reused when present: ~/.m2/repository, the Go module and build caches, and a wheelhouse
 # (~/.cache/cdk-vpc-peering-external-consumers/wheels; PyPI's answers here are not cached by pip itself).
 # Env: CONSUMERS_SKIP_PACKAGE=1 reuses dist/{python,java,go}; CONSUMERS_ONLY="python java go" picks suites.
@@ -139,6 +140,13 @@ if [ -z "${CONSUMERS_SKIP_PACKAGE:-}" ]; then
 fi
 if [ ${#FAILED[@]} -eq 0 ]; then
   step "reference template (TS)" reference
+  # The packages show README.md's and the API docs' examples in their own language (the packaging tasks write the
+  # rosetta tablet first): the wheel's docstrings, the javadoc of the sources jar.
+  translated=()
+  wants python && translated+=(python)
+  wants java && translated+=(java)
+  [ ${#translated[@]} -eq 0 ] || step "consumer: examples translated" \
+    python3 "$HERE/examples_translated.py" "$ROOT/dist" "$REPORTS/consumer-examples-junit.xml" "${translated[@]}"
   wants python && step "consumer: python" python_suite
   wants java && step "consumer: java" java_suite
   wants go && step "consumer: go" go_suite

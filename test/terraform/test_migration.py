@@ -7,8 +7,9 @@ starts 10, high starts 50, external 10.200.0.0/16; every NACL also allows everyt
 Migration, the README's procedure, one test per step, each reading the EC2 state back and deciding a table of packets
 on it the way AWS does (test/support/nacl-evaluator.ts): Terraform applies the module; the construct cannot deploy
 while Terraform holds the routes, nor in a band holding the module's numbers (controls); Terraform lets go of the
-routes the construct takes over; the construct deploys in the band below the module's numbers; `terraform destroy`.
-The policy holds after every step, and at the end nothing of Terraform's is left.
+routes the construct takes over; the construct deploys in the band below the module's numbers; the module's block is
+removed and the plan, read first, applied (the root module also holds a VPC, which stays). The policy holds after every
+step, and at the end nothing of the module's is left.
 
 Parity: the same inputs through the construct (its default band) on a twin VPC decide the packet table as Terraform's
 rules did.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from typing import Any
 
@@ -307,10 +309,33 @@ class TestMigration:
         # the construct's rules, ahead of the module's, decide every packet to and from the peer
         assert deciding_numbers(verdicts) <= set(range(BAND[0], BAND[1] + 1)), deciding_numbers(verdicts)
 
-    def test_6_terraform_destroys_its_rules(self, world: WorkedExample, terraform: tf.Terraform,
+    def test_6_terraform_removes_the_module(self, world: WorkedExample, terraform: tf.Terraform,
                                             templates: dict[str, Any], evaluator: Evaluator) -> None:
-        terraform.destroy()
-        assert terraform.state_list() == []
+        """README step 4, as written, in a root module that also holds a VPC: delete the module's block,
+        `terraform plan -out=tfplan`, check the plan (only module.peering.*, all destroyed, `0 to add, 0 to change`),
+        `terraform apply tfplan`. The module's rules and routes go; the root module's VPC stays."""
+        other_vpc = self.other_vpc(world, terraform)
+        assert other_vpc, f"{tf.OTHER_RESOURCE} ({tf.OTHER_CIDR}) is not in EC2 before step 4"
+        module_resources = [a for a in terraform.state_list() if a.startswith("module.peering.")]
+        assert module_resources and tf.OTHER_RESOURCE in terraform.state_list()
+
+        terraform.remove_module_block()
+        printed = terraform.plan_to_file("tfplan")
+        # the check the README asks for, on the plan as Terraform prints it ...
+        assert f"Plan: 0 to add, 0 to change, {len(module_resources)} to destroy." in printed, printed[-3000:]
+        # every resource the plan lists ("# <address> will be destroyed", "... will be created", "... must be
+        # replaced", ...; not the "# (because ...)" notes under them)
+        listed = [m.groups() for m in re.finditer(r"^\s*# ([^\s(]\S*) ((?:will|must) be .+)$", printed, re.M)]
+        assert sorted(a for a, _ in listed) == sorted(module_resources), listed
+        assert all(a.startswith("module.peering.") and action == "will be destroyed" for a, action in listed), listed
+        # ... and on the saved plan itself: exactly the module's resources, each deleted
+        changes = {c["address"]: c["change"]["actions"] for c in terraform.show_plan("tfplan")["resource_changes"]
+                   if c["change"]["actions"] != ["no-op"]}
+        assert changes == {a: ["delete"] for a in module_resources}
+        terraform.apply_plan("tfplan")
+
+        assert terraform.state_list() == [tf.OTHER_RESOURCE]
+        assert self.other_vpc(world, terraform) == other_vpc  # the root module's VPC survives
         # exactly what was there before Terraform, plus the construct's entries and routes: no module number left
         assert_vpc_matches(world.ec2, world.vpc, expected_state(self.state["baseline"], templates["Migrated"], {},
                                                                 world.ec2))
@@ -318,6 +343,13 @@ class TestMigration:
         assert world.peer_routes() == {"pub": set(), "app-a": {(EXTERNAL, world.pcx)},
                                        "app-b": {(EXTERNAL, world.pcx)}}
         assert_policy(world.verdicts(evaluator), CONSTRUCT_POLICY)
+
+    @staticmethod
+    def other_vpc(world: WorkedExample, terraform: tf.Terraform) -> list[str]:
+        """The id of the root module's own VPC as EC2 lists it (found by its CIDR block)."""
+        vpcs = world.ec2.describe_vpcs(Filters=[{"Name": "cidr-block-association.cidr-block",
+                                                 "Values": [tf.OTHER_CIDR]}])["Vpcs"]
+        return [v["VpcId"] for v in vpcs]
 
 
 # --- parity ----------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The real Terraform CLI against the emulator: locate the CLI and the AWS provider's local mirror, write a root module
-that calls test/terraform/module with given inputs, and run init / apply / state rm / destroy in it.
+that holds a VPC and calls test/terraform/module with given inputs, and run init / apply / plan / state rm / destroy
+in it.
 
 Nothing reaches the network: the provider comes from a filesystem mirror only (`direct` excludes the registry),
 the CLI's checkpoint call is disabled, and every AWS endpoint the provider may call is the emulator on 127.0.0.1.
@@ -65,8 +66,15 @@ disable_checkpoint = true
     return path
 
 
-def root_module(endpoint: str) -> str:
-    """A root module calling the reproduction with `var.inputs`, the provider pointed at the emulator."""
+# The rest of a user's root module, which the migration must leave alone: the VPC side (README step 4 removes the
+# module's block from a root module that holds more than the module).
+OTHER_RESOURCE = "aws_vpc.main"
+OTHER_CIDR = "10.60.0.0/16"
+
+
+def root_module(endpoint: str, with_module: bool = True) -> str:
+    """A root module holding a VPC of its own (OTHER_RESOURCE) and, `with_module`, calling the reproduction with
+    `var.inputs`; the provider pointed at the emulator."""
     endpoints = "\n".join(f'    {svc} = "{endpoint}"' for svc in ("ec2", "sts", "iam"))
     return f"""terraform {{
   required_providers {{
@@ -94,6 +102,13 @@ variable "inputs" {{
   type = any
 }}
 
+resource "aws_vpc" "main" {{
+  cidr_block = "{OTHER_CIDR}"
+}}
+""" + (MODULE_BLOCK if with_module else "")
+
+
+MODULE_BLOCK = f"""
 module "peering" {{
   source = "{MODULE}"
 
@@ -124,8 +139,8 @@ class Terraform:
         self.dir = workdir
         os.makedirs(workdir, exist_ok=True)
         endpoint = emu.endpoint()  # refuses anything but loopback
-        with open(os.path.join(workdir, "main.tf"), "w") as f:
-            f.write(root_module(endpoint))
+        self.endpoint = endpoint
+        self._write_root_module(with_module=True)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
         self.env.update({
             "TF_CLI_CONFIG_FILE": cli_config(os.path.join(workdir, "terraformrc")),
@@ -156,8 +171,28 @@ class Terraform:
         out = self("state", "list")
         return [line for line in out.splitlines() if line.strip()]
 
+    def remove_module_block(self) -> None:
+        """Delete the `module "peering"` block from the root module (README, migration step 4)."""
+        self._write_root_module(with_module=False)
+
+    def plan_to_file(self, plan_file: str) -> str:
+        """`terraform plan -out=PLAN_FILE`: the plan as Terraform prints it."""
+        return self("plan", f"-out={plan_file}", "-input=false", "-no-color", "-var-file=inputs.tfvars.json")
+
+    def show_plan(self, plan_file: str) -> dict[str, Any]:
+        """The saved plan as JSON (`terraform show -json`)."""
+        return json.loads(self("show", "-json", "-no-color", plan_file))
+
+    def apply_plan(self, plan_file: str) -> None:
+        """`terraform apply PLAN_FILE`: exactly the plan that was read."""
+        self("apply", "-input=false", "-no-color", plan_file)
+
     def state_rm(self, *addresses: str) -> None:
         self("state", "rm", "-no-color", *addresses)
+
+    def _write_root_module(self, with_module: bool) -> None:
+        with open(os.path.join(self.dir, "main.tf"), "w") as f:
+            f.write(root_module(self.endpoint, with_module))
 
     def _write_inputs(self, inputs: dict[str, Any]) -> None:
         with open(os.path.join(self.dir, "inputs.tfvars.json"), "w") as f:
