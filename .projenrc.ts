@@ -229,6 +229,10 @@ project.addTask('bench', {
   env: { TS_NODE_PROJECT: 'test/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' },
 });
 
+// The command `cdk-vpc-peering-external` (explain, diff; src/cli/, not jsii API): `npx cdk-vpc-peering-external` works
+// wherever the library is installed, and Python, Java and Go projects run it from npm the same way.
+project.addBins({ 'cdk-vpc-peering-external': 'bin/cdk-vpc-peering-external' });
+
 project.eslint?.addLintPattern('example');
 project.eslint?.allowDevDeps('example/**');
 // The accepter's Lambda handler imports the SDK the Lambda runtime provides (a devDependency, never bundled).

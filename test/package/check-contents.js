@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * The npm package holds the library only: `npm pack --dry-run --json` must list the compiled library (lib/**\/*.js and
- * lib/**\/*.d.ts), the jsii assembly (.jsii), package.json, README.md, LICENSE, API.md and the bundled dependencies
- * (package.json bundledDependencies, which jsii needs in the package), and nothing else: no sources, tests, examples or
- * CI scripts. Run after the compile (`npx projen compile`), from anywhere.
+ * lib/**\/*.d.ts, the command's lib/cli/ included), the command's shim (every package.json `bin`), the jsii assembly
+ * (.jsii), package.json, README.md, LICENSE, API.md and the bundled dependencies (package.json bundledDependencies,
+ * which jsii needs in the package), and nothing else: no sources, tests, examples or CI scripts. Run after the compile
+ * (`npx projen compile`), from anywhere.
  *
  * JUnit: test-reports/package-junit.xml. Exits 1 when a check fails.
  */
@@ -16,13 +17,15 @@ const root = path.resolve(__dirname, '..', '..');
 const report = path.join(root, 'test-reports', 'package-junit.xml');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
 const bundled = pkg.bundledDependencies ?? pkg.bundleDependencies ?? [];
+const bins = Object.values(pkg.bin ?? {});
 
 const TOP_LEVEL = ['package.json', 'README.md', 'LICENSE', 'API.md', '.jsii'];
-const REQUIRED = [...TOP_LEVEL, 'lib/index.js', 'lib/index.d.ts', ...bundled.map(dep => `node_modules/${dep}/package.json`)];
+const REQUIRED = [...TOP_LEVEL, 'lib/index.js', 'lib/index.d.ts', 'lib/cli/main.js', ...bins, ...bundled.map(dep => `node_modules/${dep}/package.json`)];
 const FORBIDDEN_DIRS = ['src/', 'test/', 'example/', 'scripts/', '.ci/', '.github/', '.projen/', 'rosetta/', 'dist/', 'test-reports/'];
 
 const allowed = file =>
   TOP_LEVEL.includes(file) ||
+  bins.includes(file) ||
   (file.startsWith('lib/') && (file.endsWith('.d.ts') || file.endsWith('.js'))) ||
   bundled.some(dep => file.startsWith(`node_modules/${dep}/`));
 
@@ -38,7 +41,7 @@ try {
 }
 
 if (files) {
-  check('every file is library: lib/**/*.js, lib/**/*.d.ts, .jsii, package.json, README.md, LICENSE, API.md, bundled dependencies',
+  check('every file is library: lib/**/*.js, lib/**/*.d.ts, the bin shims, .jsii, package.json, README.md, LICENSE, API.md, bundled dependencies',
     files.filter(f => !allowed(f)).map(f => `not library: ${f}`));
   for (const file of REQUIRED) {
     check(`the package holds ${file}`, files.includes(file) ? [] : [`${file} is missing (was the library compiled? npx projen compile)`]);
