@@ -4,11 +4,11 @@
  * templates has a window: a state of the update, cleanup or rollback more open than before and after, or dropping
  * traffic allowed in both (`analyzeTransition` of `src/analysis/transition.ts`).
  */
-import { HeldRules, analyzeTransition } from '../analysis/transition';
 import { CloudAssembly, AssemblyStack } from './assembly';
 import { peeringLabel, subnetGroups } from './explain';
 import { PolicyChange, policyChanges, ScopeVersion } from './policy';
 import { PeeringInfo, StackModel, SubnetInfo, TokenBlocks, valueText } from './stack-model';
+import { HeldRules, analyzeTransition } from '../analysis/transition';
 
 /** The whole `diff` answer (`--format json` prints it as is). */
 export interface DiffReport {

@@ -5,10 +5,10 @@
  * representative packets (`trafficClasses` / `addressClasses` of `src/analysis/packets.ts`), so rules written by hand
  * or by other tools on the same NACL count as much as the construct's.
  */
+import { NaclInfo } from './stack-model';
 import { trafficText } from '../analysis/messages';
 import { evaluate, NaclRule, Packet, Verdict } from '../analysis/nacl-evaluator';
 import { AddressClass, AddressFamily, addressClasses, addressRangeText, cidrRange, rangeContains, TrafficClass, trafficClasses } from '../analysis/packets';
-import { NaclInfo } from './stack-model';
 
 /** A packet's direction, seen from the subnet. */
 export type Direction = 'ingress' | 'egress';

@@ -10,10 +10,10 @@
  */
 import { allowAllRules, NaclEntry, naclEntriesFromTemplate, NaclRule } from '../analysis/nacl-evaluator';
 import { cidrRange } from '../analysis/packets';
-import { ACCEPTANCE_TYPE } from '../analysis/transition';
 import {
   CfnResource, CfnTemplate, NACL_ENTRY_TYPE, NACL_TYPE, ROUTE_TABLE_TYPE, ROUTE_TYPE, SUBNET_NACL_ASSOCIATION_TYPE, SUBNET_TYPE,
 } from '../analysis/template';
+import { ACCEPTANCE_TYPE } from '../analysis/transition';
 
 const SUBNET_ROUTE_TABLE_ASSOCIATION_TYPE = 'AWS::EC2::SubnetRouteTableAssociation';
 
