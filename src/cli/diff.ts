@@ -100,7 +100,9 @@ function diffStack(before: AssemblyStack | undefined, after: AssemblyStack | und
   return { ...base, changes: peeringChanges(oldModel, newModel, tokens), transition: transitionVerdict(oldModel, newModel, tokens) };
 }
 
-const NOT_ANALYSED: TransitionVerdict = { analysed: false, safe: true, packetsChecked: 0, statesChecked: 0, conflicts: [], violations: [], notes: [] };
+const NOT_ANALYSED: TransitionVerdict = {
+  analysed: false, safe: true, packetsChecked: 0, statesChecked: 0, conflicts: [], violations: [], notes: [],
+};
 
 function peeringChanges(oldModel: StackModel, newModel: StackModel, tokens: TokenBlocks): ChangeLine[] {
   const lines: ChangeLine[] = [];

@@ -4,7 +4,7 @@
  */
 import { CloudAssembly } from './assembly';
 import { allowsAny, naclPolicy, PolicyLine } from './policy';
-import { compareBlocks, HeldRulesOrigin, PeeringInfo, StackModel, SubnetInfo, TokenBlocks } from './stack-model';
+import { HeldRulesOrigin, PeeringInfo, StackModel, SubnetInfo, TokenBlocks } from './stack-model';
 
 /** The whole `explain` answer (`--format json` prints it as is). */
 export interface ExplainReport {
@@ -115,7 +115,9 @@ function explainPeering(model: StackModel, peering: PeeringInfo, tokens: TokenBl
       notes.push(`NACL ${nacl.label} is not created by this template: its other rules are not known and are taken as an allow-all at 100/101 `
         + '(the usual hand-made NACL; the worst case)');
     }
-    networkAcls.push({ networkAcl: nacl.label, origin: nacl.origin, routedSubnets: subnetGroups(routedOn), otherSubnets: subnetGroups(otherOn), policy });
+    networkAcls.push({
+      networkAcl: nacl.label, origin: nacl.origin, routedSubnets: subnetGroups(routedOn), otherSubnets: subnetGroups(otherOn), policy,
+    });
   }
   for (const block of peering.cidrBlocks.filter((b) => tokens.isStandIn(b))) {
     notes.push(`${tokens.show(block)} is known at deploy time only: it is evaluated as a block that overlaps no other block of the template`);
@@ -154,9 +156,4 @@ export function subnetGroups(subnets: readonly SubnetInfo[], all?: readonly Subn
     return `${count}${group} subnets${type}${azs.length ? ` in ${azs.join(', ')}` : ''}`;
   });
   return [...texts.sort(), ...loose.sort()];
-}
-
-/** Blocks sorted for display. */
-export function sortedBlocks(blocks: Iterable<string>): string[] {
-  return [...blocks].sort(compareBlocks);
 }

@@ -1,5 +1,5 @@
 /** The `explain` report as text tables, as a Mermaid diagram, or as JSON. */
-import { ExplainReport, PeeringExplanation } from './explain';
+import { ExplainReport } from './explain';
 import { PolicyLine } from './policy';
 
 /** Output formats of `explain`. */
@@ -125,9 +125,4 @@ export function table(header: readonly string[], rows: readonly string[][]): str
 
 function indent(text: string, prefix: string): string {
   return text.split('\n').map((l) => prefix + l).join('\n');
-}
-
-/** Every peering of the report, with its stack. */
-export function peeringsOf(report: ExplainReport): Array<{ stack: string; peering: PeeringExplanation }> {
-  return report.stacks.flatMap((s) => s.peerings.map((peering) => ({ stack: s.displayName, peering })));
 }

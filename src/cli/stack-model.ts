@@ -221,7 +221,8 @@ export class StackModel {
   }
 
   private readPeerings(): PeeringInfo[] {
-    const byKey = new Map<string, { value: unknown; blocks: Set<string>; tables: Map<string, { value: unknown; routes: string[] }>; acceptedBy: string[] }>();
+    type Collected = { value: unknown; blocks: Set<string>; tables: Map<string, { value: unknown; routes: string[] }>; acceptedBy: string[] };
+    const byKey = new Map<string, Collected>();
     const get = (value: unknown) => {
       const key = JSON.stringify(value);
       let p = byKey.get(key);
