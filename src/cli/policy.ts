@@ -43,6 +43,8 @@ export interface PolicyLine {
   /** Logical id of the deciding template entry. */
   readonly logicalId?: string;
   readonly origin: RuleOrigin;
+  /** Why the deciding entry exists, as the construct wrote it in its metadata (`replies to outbound, inbound`). */
+  readonly purpose?: string;
 }
 
 /** A packet class whose verdict differs between two versions of a scope. */
@@ -168,7 +170,8 @@ function linesOf(nacl: NaclInfo, direction: Direction, rules: readonly NaclRule[
     const verdict = group[0].verdict;
     const origin: RuleOrigin = rule === undefined ? 'implicit-deny'
       : verdict.logicalId !== undefined ? 'template' : nacl.origin === 'default-nacl' ? 'default-nacl' : 'assumed';
-    const base = { direction, action: verdict.decision, ruleNumber, logicalId: verdict.logicalId, origin };
+    const purpose = verdict.logicalId === undefined ? undefined : nacl.purposes[verdict.logicalId];
+    const base = { direction, action: verdict.decision, ruleNumber, logicalId: verdict.logicalId, origin, purpose };
     const remote = [...new Set(group.map((d) => addressText(d.address)))].join(', ');
     if (rule === undefined || rule.protocol === -1) {
       lines.push({ ...base, traffic: numbers.length > 1 ? 'all other traffic' : 'all traffic', kind: 'all', remote });

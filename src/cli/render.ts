@@ -47,7 +47,7 @@ function renderTables(report: ExplainReport): string {
         if (nacl.otherSubnets.length) out.push(`    also on it, not routed to the peering: ${nacl.otherSubnets.join('; ')}`);
         out.push(indent(table(
           ['direction', 'action', 'traffic', 'what for', 'external', 'rule', 'entry'],
-          nacl.policy.map((l) => [l.direction, l.action, l.traffic, l.action === 'allow' ? KIND_TEXT[l.kind][l.direction] : '', l.remote,
+          nacl.policy.map((l) => [l.direction, l.action, l.traffic, l.purpose ?? (l.action === 'allow' ? KIND_TEXT[l.kind][l.direction] : ''), l.remote,
             String(l.ruleNumber), ruleSource(l)]),
         ), '    '));
       }

@@ -11,7 +11,7 @@
 import { allowAllRules, NaclEntry, naclEntriesFromTemplate, NaclRule } from '../analysis/nacl-evaluator';
 import { cidrRange } from '../analysis/packets';
 import {
-  CfnResource, CfnTemplate, NACL_ENTRY_TYPE, NACL_TYPE, ROUTE_TABLE_TYPE, ROUTE_TYPE, SUBNET_NACL_ASSOCIATION_TYPE, SUBNET_TYPE,
+  CfnResource, CfnTemplate, NACL_ENTRY_TYPE, NACL_TYPE, PURPOSE_METADATA_KEY, ROUTE_TABLE_TYPE, ROUTE_TYPE, SUBNET_NACL_ASSOCIATION_TYPE, SUBNET_TYPE,
 } from '../analysis/template';
 import { ACCEPTANCE_TYPE } from '../analysis/transition';
 
@@ -124,6 +124,8 @@ export interface NaclInfo {
   readonly heldRules: NaclRule[];
   /** Whether the NACL exists when this template is deployed (a NACL of the template exists with its resource). */
   readonly exists: boolean;
+  /** Why each entry exists, by logical id, where the construct said so in the entry's metadata. */
+  readonly purposes: Record<string, string>;
 }
 
 /** The peering-related part of one template. */
@@ -192,7 +194,12 @@ export class StackModel {
     const taken = new Set(entries.map((e) => `${e.egress}:${e.ruleNumber}`));
     const heldRules = origin === 'template-nacl' ? [] : allowAllRules(100, 101).filter((r) => !taken.has(`${r.egress}:${r.ruleNumber}`));
     const label = valueText(value);
-    return { key: aclKey, label: this.tokens.show(label), origin, entries, heldRules, exists };
+    const purposes: Record<string, string> = {};
+    for (const e of entries) {
+      const purpose = this.resources[e.logicalId]?.Metadata?.[PURPOSE_METADATA_KEY];
+      if (typeof purpose === 'string') purposes[e.logicalId] = purpose;
+    }
+    return { key: aclKey, label: this.tokens.show(label), origin, entries, heldRules, exists, purposes };
   }
 
   /** The subnet a value names, with what the template says of it. */

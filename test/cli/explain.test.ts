@@ -50,14 +50,14 @@ describe('explain on the integ snapshots', () => {
     expect(acl.policy.filter((l) => l.action === 'allow').map((l) => l.kind)).toEqual(['service', 'service', 'replies', 'icmp']);
   });
 
-  test('the table names the subnets, the rules and their entries', () => {
+  test('the table names the subnets, the rules, their entries and why the construct wrote them', () => {
     const run = cli('explain', SNAPSHOT('new-vpc'));
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Stack VpcPeeringExternalNewVpc: peering 10.200.0.0/16');
     expect(run.stdout).toContain('routed subnets on it: Private subnets in AZ #1, AZ #2');
-    expect(run.stdout).toMatch(/\| egress +\| allow +\| tcp 443 +\| to a service of the peer +\| 10\.200\.0\.0\/16 +\| 50 +\| NaclVpc8378EB38DefaultNetworkAclEgressAllowTcp443To10x200x0x0x16 +\|/);
-    expect(run.stdout).toMatch(/\| ingress +\| allow +\| tcp 1024-65535 +\| replies from the peer +\|/);
-    expect(run.stdout).toMatch(/\| ingress +\| deny +\| all other traffic +\| +\| 10\.200\.0\.0\/16 +\| 99 +\|/);
+    expect(run.stdout).toMatch(/\| egress +\| allow +\| tcp 443 +\| outbound +\| 10\.200\.0\.0\/16 +\| 50 +\| NaclVpc8378EB38DefaultNetworkAclEgressAllowTcp443To10x200x0x0x16 +\|/);
+    expect(run.stdout).toMatch(/\| ingress +\| allow +\| tcp 1024-65535 +\| replies to outbound +\|/);
+    expect(run.stdout).toMatch(/\| ingress +\| deny +\| all other traffic +\| blanket deny +\| 10\.200\.0\.0\/16 +\| 99 +\|/);
     expect(run.stdout).toContain('Stacks without a peering: NewVpc/DefaultTest/DeployAssert');
   });
 
