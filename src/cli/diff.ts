@@ -294,16 +294,20 @@ export function renderDiff(report: DiffReport): string {
     if (t.safe) {
       out.push(`Transition of ${s.displayName}: safe: no state of the update, cleanup or rollback is more open than before and after, `
         + `and none drops traffic allowed in both (${t.packetsChecked} packet classes, ${t.statesChecked} states)`);
-    } else {
-      out.push(`Transition of ${s.displayName}: WINDOW: ${t.violations.length} packet class(es) in a state between the templates, ${t.conflicts.length} failing create(s)`);
+    } else if (t.violations.length > 0) {
+      out.push(`Transition of ${s.displayName}: WINDOW: ${t.violations.length} packet class(es) treated differently in a state between the templates`
+        + `${t.conflicts.length ? `, and ${t.conflicts.length} create(s) fail` : ''}`);
       for (const c of t.conflicts) out.push(`  - the update fails and rolls back: ${c}`);
       for (const v of t.violations) out.push(`  - ${v}`);
+    } else {
+      out.push(`Transition of ${s.displayName}: FAILS: ${t.conflicts.length} create(s) collide with what the old stack still holds; the update rolls back`);
+      for (const c of t.conflicts) out.push(`  - ${c}`);
     }
     for (const n of t.notes) out.push(`  note: ${n}`);
   }
   out.push('');
   out.push(report.widened || report.window
-    ? `Verdict: ${[report.widened ? 'the policy widens' : '', report.window ? 'a deploy between the two has a window' : ''].filter((x) => x).join(' and ')} (exit 1)`
+    ? `Verdict: ${[report.widened ? 'the policy widens' : '', report.window ? 'a deploy between the two has a window or fails' : ''].filter((x) => x).join(' and ')} (exit 1)`
     : 'Verdict: nothing widened and no window (exit 0)');
   return `${out.join('\n')}\n`;
 }

@@ -162,7 +162,7 @@ describe('diff of hand-made templates: windows of the update between two equal p
     // Rule60 updated before the new deny exists: the default NACL's allow-all lets through what both policies deny.
     expect(run.stdout).toContain('  - more open during update: egress tcp 0-21 from NACL Vpc.DefaultNetworkAcl to 10.200.0.0/16 is allowed by the default '
       + "NACL's allow-all (100) after Rule60 was updated and before Rule70 was created; denied before and after");
-    expect(run.stdout).toContain('Verdict: a deploy between the two has a window (exit 1)');
+    expect(run.stdout).toContain('Verdict: a deploy between the two has a window or fails (exit 1)');
     const report = diffJson(before, unordered);
     expect(report.widened).toBe(false);
     expect(report.window).toBe(true);
@@ -221,5 +221,19 @@ describe('usage errors and unreadable assemblies: exit 2 with a clear message', 
     const run = cli('--help');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('cdk-vpc-peering-external diff <old assembly dir> <new assembly dir>');
+  });
+});
+
+describe('diff: an update that cannot succeed', () => {
+  const dir = tempDir('conflict');
+  test('a new entry on a number the old stack still holds: the create fails, named with both entries; exit 1', () => {
+    const before = writeAssembly(path.join(dir, 'old'), { Peering: template({ Allow443: { n: 50, action: 'allow', tcp: 443 }, Deny: { n: 99, action: 'deny' } }) });
+    const after = writeAssembly(path.join(dir, 'new'), {
+      Peering: template({ Allow80: { n: 50, action: 'allow', tcp: 80 }, Allow443: { n: 51, action: 'allow', tcp: 443 }, Deny: { n: 99, action: 'deny' } }),
+    });
+    const run = cli('diff', before, after);
+    expect(run.stdout).toContain('Transition of Peering: FAILS: ');
+    expect(run.stdout).toMatch(/NetworkAclEntryAlreadyExists: creating Allow80 while Allow443 still holds .*Vpc\.DefaultNetworkAcl egress #50/);
+    expect(run.code).toBe(1);
   });
 });
