@@ -6,10 +6,14 @@
  * which jsii needs in the package), and nothing else: no sources, tests, examples or CI scripts. Run after the compile
  * (`npx projen compile`), from anywhere.
  *
+ * Then the command as users get it: the packed tarball, unpacked, runs its bin (`explain` on an integ snapshot) with
+ * nothing but Node.js and what the package holds (no aws-cdk-lib: the command reads templates only).
+ *
  * JUnit: test-reports/package-junit.xml. Exits 1 when a check fails.
  */
 const { execFileSync } = require('child_process');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { junitChecks } = require('../support/junit-checks');
 
@@ -49,6 +53,33 @@ if (files) {
   for (const dir of FORBIDDEN_DIRS) {
     check(`nothing from ${dir}`, files.filter(f => f.startsWith(dir)).map(f => `packed: ${f}`));
   }
+}
+
+if (files) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-vpc-peering-external-pack-'));
+  const problems = [];
+  try {
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work],
+      { cwd: root, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] }))[0].filename;
+    execFileSync('tar', ['-xzf', path.join(work, packed), '-C', work]);
+    for (const [name, file] of Object.entries(pkg.bin ?? {})) {
+      const bin = path.join(work, 'package', file);
+      if (!fs.existsSync(bin)) { problems.push(`bin ${name}: ${file} is not in the package`); continue; }
+      if ((fs.statSync(bin).mode & 0o111) === 0) problems.push(`bin ${name}: ${file} is not executable`);
+      if (!fs.readFileSync(bin, 'utf-8').startsWith('#!/usr/bin/env node\n')) problems.push(`bin ${name}: ${file} does not start with #!/usr/bin/env node`);
+      // Run from the unpacked package, away from the repository's node_modules.
+      const out = execFileSync(process.execPath, [bin, 'explain', path.join(root, 'test', 'integ.new-vpc.ts.snapshot')],
+        { cwd: work, encoding: 'utf-8', env: { ...process.env, NODE_PATH: '' } });
+      for (const expected of ['peering 10.200.0.0/16', '| egress    | allow  | tcp 443', 'Private subnets in AZ #1, AZ #2']) {
+        if (!out.includes(expected)) problems.push(`bin ${name} explain: the output lacks ${JSON.stringify(expected)}:\n${out}`);
+      }
+    }
+  } catch (e) {
+    problems.push(String(e.message));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  check('the packed bin runs: cdk-vpc-peering-external explain test/integ.new-vpc.ts.snapshot', problems);
 }
 
 finish(report, `(${files ? files.length : 0} files)`);
