@@ -7,7 +7,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { cli, tempDir, writeAssembly } from './support';
+import { appVpc, cli, tempDir, writeAssembly } from './support';
 import { RuleNumberRecord, VpcPeeringExternal, VpcPeeringExternalProps } from '../../src';
 import { DiffReport } from '../../src/cli/diff';
 
@@ -39,15 +39,7 @@ function synthVendors(outdir: string, vendors: Record<string, Vendor>, previous?
   const record = previous === undefined ? false : RuleNumberRecord.fromAssembly(new CloudAssembly(previous));
   const app = new App({ outdir, context: { [RuleNumberRecord.CONTEXT_KEY]: record } });
   const stack = new Stack(app, 'Network');
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
-    maxAzs: 2,
-    natGateways: 0,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'App', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = appVpc(stack);
   for (const [id, props] of Object.entries(vendors)) new VpcPeeringExternal(stack, id, { vpc, ...props });
   app.synth();
   return outdir;

@@ -5,7 +5,7 @@
 import * as path from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { cli, tempDir } from './support';
+import { appVpc, cli, tempDir } from './support';
 import { RuleNumberRecord, VpcPeeringExternal } from '../../src';
 import { ExplainReport, NaclExplanation, PeeringExplanation } from '../../src/cli/explain';
 
@@ -93,15 +93,7 @@ describe('explain on an app with two peerings, a hand-written rule and a Stage',
   const outdir = tempDir('explain');
   const app = new App({ outdir, context: { [RuleNumberRecord.CONTEXT_KEY]: false } });
   const network = new Stack(app, 'Network');
-  const vpc = new ec2.Vpc(network, 'Vpc', {
-    ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
-    maxAzs: 2,
-    natGateways: 0,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'App', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = appVpc(network);
   new VpcPeeringExternal(network, 'Search', {
     vpc,
     vpcPeeringConnectionId: 'pcx-0aaaaaaaaaaaaaaa1',

@@ -2,6 +2,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { main } from '../../src/cli/main';
 
 /** What one run of the command printed, and its exit code. */
@@ -36,4 +38,17 @@ export function writeAssembly(dir: string, templates: Record<string, unknown>): 
   }
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '53.0.0', artifacts }));
   return dir;
+}
+
+/** A VPC of two AZs (10.0.0.0/16) with a Public and an App (isolated) subnet group on the default NACL, no NAT. */
+export function appVpc(stack: Stack): ec2.Vpc {
+  return new ec2.Vpc(stack, 'Vpc', {
+    ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'App', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
 }
