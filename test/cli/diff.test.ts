@@ -229,3 +229,21 @@ describe('diff: an update that cannot succeed', () => {
     expect(run.code).toBe(1);
   });
 });
+
+describe('diff: a deny removed by hand', () => {
+  const dir = tempDir('deny-removed');
+  test('everything but the allowed port opens: each class named, the protocols no rule names included; exit 1', () => {
+    const before = writeAssembly(path.join(dir, 'old'), { Peering: template({ Allow443: { n: 50, action: 'allow', tcp: 443 }, Deny: { n: 99, action: 'deny' } }) });
+    const after = writeAssembly(path.join(dir, 'new'), { Peering: template({ Allow443: { n: 50, action: 'allow', tcp: 443 } }) });
+    const changes = diffJson(before, after).stacks[0].changes.map((c) => c.text);
+    expect(changes).toEqual([
+      'peering 10.200.0.0/16: egress tcp 0-442 added on NACL Vpc.DefaultNetworkAcl',
+      'peering 10.200.0.0/16: egress tcp 444-65535 added on NACL Vpc.DefaultNetworkAcl',
+      'peering 10.200.0.0/16: egress every protocol no rule names (e.g. protocol 47) added on NACL Vpc.DefaultNetworkAcl',
+    ]);
+    expect(cli('diff', before, after).code).toBe(1);
+    // And explain shows who lets it through now: the default NACL's allow-all.
+    const explained = cli('explain', after).stdout;
+    expect(explained).toMatch(/\| egress +\| allow +\| all other traffic +\| +\| 10\.200\.0\.0\/16 +\| 100 +\| default NACL allow-all +\|/);
+  });
+});
