@@ -151,7 +151,7 @@ project.addTask('test:terraform', {
   exec: 'bash test/terraform/run.sh',
 });
 project.addTask('test:package', {
-  description: 'Check that the npm package holds the library only (npm pack --dry-run) and the release\'s SBOMs (scripts/sbom.js; `npx projen compile` first)',
+  description: 'Check that the npm package holds the library and the command only (npm pack --dry-run), that the packed command runs, and the release\'s SBOMs (scripts/sbom.js; `npx projen compile` first)',
   exec: 'node test/package/check-contents.js',
 });
 project.addTask('test:workflows', {
@@ -259,6 +259,10 @@ project.addTask('bench', {
   exec: 'node --expose-gc -r ts-node/register test/bench/bench.ts',
   env: { TS_NODE_PROJECT: 'test/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' },
 });
+
+// The command `cdk-vpc-peering-external` (explain, diff; src/cli/, not jsii API): `npx cdk-vpc-peering-external` works
+// wherever the library is installed, and Python, Java and Go projects run it from npm the same way.
+project.addBins({ 'cdk-vpc-peering-external': 'bin/cdk-vpc-peering-external' });
 
 project.eslint?.addLintPattern('example');
 project.eslint?.allowDevDeps('example/**');

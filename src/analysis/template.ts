@@ -13,7 +13,15 @@ export interface CfnResource {
   readonly Properties?: Record<string, unknown>;
   /** Logical ids this resource is created after (and deleted before). */
   readonly DependsOn?: string | readonly string[];
+  /** Template metadata of the resource (e.g. {@link PURPOSE_METADATA_KEY}). */
+  readonly Metadata?: Record<string, unknown>;
 }
+
+/**
+ * The metadata key of the NACL entries the construct creates that says why an entry exists ("outbound",
+ * "replies to outbound", "blanket deny"); the command's `explain` shows it.
+ */
+export const PURPOSE_METADATA_KEY = 'cdk-vpc-peering-external:purpose';
 
 /** CloudFormation type of the NACL rules the construct creates. */
 export const NACL_ENTRY_TYPE = 'AWS::EC2::NetworkAclEntry';

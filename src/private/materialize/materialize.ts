@@ -16,13 +16,11 @@ import { CfnDeletionPolicy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 import { suppressionsFor } from './scanner-suppressions';
+import { PURPOSE_METADATA_KEY } from '../../analysis/template';
 import { shortHash } from '../cdk/value-identity';
 import { Protocol } from '../core/traffic';
 import { cidrName, entryMeaning, PeeringRules } from '../plan/types';
 import { PeeringResources, ResolvedPeering } from '../stage-types';
-
-/** The template metadata key that says why an entry exists ("outbound", "replies to outbound", "blanket deny"). */
-export const PURPOSE_METADATA_KEY = 'cdk-vpc-peering-external:purpose';
 
 export function materializePeering(
   scope: Construct, vpcPeeringConnectionId: string, { entries, routes }: PeeringRules, resolved: ResolvedPeering,

@@ -1,0 +1,325 @@
+/**
+ * What one synthesized template says about its peerings: the blocks routed through each `VpcPeeringConnectionId` or
+ * accepted by a `Custom::VpcPeeringAcceptance`, the route tables and subnets behind them, the NACL every subnet is on,
+ * and the rules of every NACL. Read once per template; the evaluation itself is `src/analysis/`'s.
+ *
+ * CIDR blocks known at deploy time only (`Fn::Select` of a VPC's `Ipv6CidrBlocks`, an import) cannot be evaluated as
+ * written: each distinct value is given a stand-in block of a documentation range (198.18.x.0/24, 2001:db8:x::/48),
+ * the same in every template read with one {@link TokenBlocks}, and the reports show the value again. The stand-ins
+ * overlap no block of the templates but `/0`: two such values are taken for different, disjoint blocks.
+ */
+import { allowAllRules, NaclEntry, naclEntriesFromTemplate, NaclRule } from '../analysis/nacl-evaluator';
+import { cidrRange } from '../analysis/packets';
+import {
+  CfnResource, CfnTemplate, NACL_ENTRY_TYPE, NACL_TYPE, PURPOSE_METADATA_KEY, ROUTE_TABLE_TYPE, ROUTE_TYPE, SUBNET_NACL_ASSOCIATION_TYPE, SUBNET_TYPE,
+} from '../analysis/template';
+import { ACCEPTANCE_TYPE } from '../analysis/transition';
+
+const SUBNET_ROUTE_TABLE_ASSOCIATION_TYPE = 'AWS::EC2::SubnetRouteTableAssociation';
+
+/** Stand-in blocks for CIDR values that are not literals, shared by the templates of one run. */
+export class TokenBlocks {
+  private readonly blocks = new Map<string, string>();
+  private readonly labels = new Map<string, string>();
+
+  /** The literal block, or the stand-in of a value known at deploy time only. */
+  block(value: unknown, family: 'ipv4' | 'ipv6'): string {
+    if (typeof value === 'string') return value;
+    const key = `${family}:${JSON.stringify(value)}`;
+    let block = this.blocks.get(key);
+    if (block === undefined) {
+      const n = this.blocks.size + 1;
+      block = family === 'ipv4' ? `198.${18 + Math.floor(n / 256)}.${n % 256}.0/24` : `2001:db8:${n.toString(16)}::/48`;
+      this.blocks.set(key, block);
+      this.labels.set(block, valueText(value));
+    }
+    return block;
+  }
+
+  /** Whether a block is a stand-in. */
+  isStandIn(block: string): boolean {
+    return this.labels.has(block);
+  }
+
+  /** The text with every stand-in block replaced by the value it stands for. */
+  show(text: string): string {
+    let result = text;
+    for (const [block, label] of this.labels) result = result.split(block).join(label);
+    return result;
+  }
+}
+
+/** A CloudFormation value as a reader would write it: `X` for `{ Ref: X }`, `X.Attr` for a `Fn::GetAtt`, … */
+export function valueText(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  const o = value as Record<string, unknown>;
+  if (typeof o.Ref === 'string') return o.Ref;
+  const getAtt = o['Fn::GetAtt'];
+  if (Array.isArray(getAtt)) return getAtt.map(valueText).join('.');
+  if (typeof getAtt === 'string') return getAtt;
+  const select = o['Fn::Select'];
+  if (Array.isArray(select) && select.length === 2) return `${valueText(select[1])}[${valueText(select[0])}]`;
+  if (o['Fn::ImportValue'] !== undefined) return `import ${valueText(o['Fn::ImportValue'])}`;
+  return JSON.stringify(value);
+}
+
+/** A subnet behind a route table of a peering. */
+export interface SubnetInfo {
+  /** `JSON.stringify` of the value that names it (`{"Ref":"…"}`), as associations name it. */
+  readonly key: string;
+  /** Its logical id, when the template makes it. */
+  readonly logicalId?: string;
+  /** `aws-cdk:subnet-name` tag. */
+  readonly group?: string;
+  /** `aws-cdk:subnet-type` tag. */
+  readonly type?: string;
+  /** `AZ #1` for `Fn::Select [0, Fn::GetAZs]`, or the literal zone. */
+  readonly az?: string;
+  readonly cidrBlock?: string;
+  /** `Private in AZ #1`, or the logical id / value when the template has no tags. */
+  readonly label: string;
+}
+
+/** A route table with a route to a peering, and the subnets the template associates with it. */
+export interface RouteTableInfo {
+  readonly key: string;
+  readonly label: string;
+  readonly subnets: SubnetInfo[];
+  /** Logical ids of the routes to the peering in this table. */
+  readonly routes: string[];
+}
+
+/** The blocks routed through one `VpcPeeringConnectionId` and/or accepted by a `Custom::VpcPeeringAcceptance`. */
+export interface PeeringInfo {
+  /** `JSON.stringify` of the `VpcPeeringConnectionId` value. */
+  readonly key: string;
+  /** The connection as a reader would write it (`pcx-…`, or the logical id of the resource that makes it). */
+  readonly connection: string;
+  /** The external blocks (literal or stand-in), sorted. */
+  readonly cidrBlocks: string[];
+  readonly routeTables: RouteTableInfo[];
+  /** Logical ids of the acceptances. */
+  readonly acceptedBy: string[];
+}
+
+/** Where the rules of a NACL that the template does not write come from. */
+export type HeldRulesOrigin =
+  /** The VPC's default NACL: allow all at 100 (IPv4) and 101 (IPv6). */
+  | 'default-nacl'
+  /** The template creates the NACL: it holds the template's entries only. */
+  | 'template-nacl'
+  /** A NACL the template does not create: its other rules are unknown and taken as allow-all at 100/101. */
+  | 'assumed-allow-all';
+
+/** One NACL the template writes entries into or puts subnets on. */
+export interface NaclInfo {
+  /** `JSON.stringify` of the `NetworkAclId` value. */
+  readonly key: string;
+  readonly label: string;
+  readonly origin: HeldRulesOrigin;
+  /** Its entries in the template. */
+  readonly entries: NaclEntry[];
+  /** The rules it holds outside the template (see {@link origin}). */
+  readonly heldRules: NaclRule[];
+  /** Whether the NACL exists when this template is deployed (a NACL of the template exists with its resource). */
+  readonly exists: boolean;
+  /** Why each entry exists, by logical id, where the construct said so in the entry's metadata. */
+  readonly purposes: Record<string, string>;
+}
+
+/** The peering-related part of one template. */
+export class StackModel {
+  readonly resources: Record<string, CfnResource>;
+  /** The template with stand-in blocks for values known at deploy time only (what the analysis reads). */
+  readonly template: CfnTemplate;
+  readonly peerings: PeeringInfo[];
+  private readonly entries: NaclEntry[];
+  private readonly subnetAcl = new Map<string, string>();
+
+  constructor(template: CfnTemplate, private readonly tokens: TokenBlocks) {
+    this.template = withStandIns(template, tokens);
+    this.resources = this.template.Resources ?? {};
+    this.entries = naclEntriesFromTemplate(this.template);
+    for (const [, r] of this.ofType(SUBNET_NACL_ASSOCIATION_TYPE)) {
+      const p = r.Properties ?? {};
+      if (p.SubnetId !== undefined && p.NetworkAclId !== undefined) this.subnetAcl.set(JSON.stringify(p.SubnetId), JSON.stringify(p.NetworkAclId));
+    }
+    this.peerings = this.readPeerings();
+  }
+
+  /** The NACL a subnet is on: its association in the template, else its VPC's default NACL when the template makes the subnet. */
+  naclOf(subnet: SubnetInfo): string | undefined {
+    const associated = this.subnetAcl.get(subnet.key);
+    if (associated !== undefined) return associated;
+    const vpc = subnet.logicalId ? refOf(this.resources[subnet.logicalId]?.Properties?.VpcId) : undefined;
+    return vpc === undefined ? undefined : JSON.stringify({ 'Fn::GetAtt': [vpc, 'DefaultNetworkAcl'] });
+  }
+
+  /** Every subnet of the template on the NACL (associated, or on its VPC's default NACL). */
+  subnetsOn(aclKey: string): SubnetInfo[] {
+    return this.ofType(SUBNET_TYPE).map(([id]) => this.subnetInfo({ Ref: id })).filter((s) => this.naclOf(s) === aclKey);
+  }
+
+  /** The NACLs whose entries name a block overlapping one of `blocks` (entries for `/0` aside). */
+  naclsCovering(blocks: readonly string[]): string[] {
+    const ranges = blocks.map(cidrRange);
+    const keys = this.entries.filter((e) => {
+      const r = cidrRange((e.cidrBlock ?? e.ipv6CidrBlock)!);
+      return r.prefixLength > 0 && ranges.some((b) => b.family === r.family && b.first <= r.last && r.first <= b.last);
+    }).map((e) => e.aclKey);
+    return [...new Set(keys)].sort();
+  }
+
+  /** The NACL's entries and the rules it holds outside the template. */
+  nacl(aclKey: string): NaclInfo {
+    const entries = this.entries.filter((e) => e.aclKey === aclKey);
+    const value = JSON.parse(aclKey) as unknown;
+    const getAtt = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['Fn::GetAtt'] : undefined;
+    const ref = refOf(value);
+    let origin: HeldRulesOrigin;
+    let exists = true;
+    if (Array.isArray(getAtt) && getAtt[1] === 'DefaultNetworkAcl') {
+      origin = 'default-nacl';
+    } else if (ref !== undefined && this.resources[ref]?.Type === NACL_TYPE) {
+      origin = 'template-nacl';
+    } else if (ref !== undefined && this.resources[ref] === undefined && !this.isParameter(ref)) {
+      // A Ref to a resource this template does not hold: a NACL of the other template of a diff, absent here.
+      origin = 'template-nacl';
+      exists = false;
+    } else {
+      origin = 'assumed-allow-all';
+    }
+    // A template entry on 100/101 takes the place of the rule assumed there.
+    const taken = new Set(entries.map((e) => `${e.egress}:${e.ruleNumber}`));
+    const heldRules = origin === 'template-nacl' ? [] : allowAllRules(100, 101).filter((r) => !taken.has(`${r.egress}:${r.ruleNumber}`));
+    const label = valueText(value);
+    const purposes: Record<string, string> = {};
+    for (const e of entries) {
+      const purpose = this.resources[e.logicalId]?.Metadata?.[PURPOSE_METADATA_KEY];
+      if (typeof purpose === 'string') purposes[e.logicalId] = purpose;
+    }
+    return { key: aclKey, label: this.tokens.show(label), origin, entries, heldRules, exists, purposes };
+  }
+
+  /** The subnet a value names, with what the template says of it. */
+  subnetInfo(value: unknown): SubnetInfo {
+    const key = JSON.stringify(value);
+    const id = refOf(value);
+    const resource = id === undefined ? undefined : this.resources[id];
+    if (resource?.Type !== SUBNET_TYPE) return { key, label: valueText(value) };
+    const p = resource.Properties ?? {};
+    const tags = Array.isArray(p.Tags) ? (p.Tags as Array<{ Key?: unknown; Value?: unknown }>) : [];
+    const tag = (name: string) => {
+      const v = tags.find((t) => t.Key === name)?.Value;
+      return typeof v === 'string' ? v : undefined;
+    };
+    const group = tag('aws-cdk:subnet-name');
+    const az = azText(p.AvailabilityZone);
+    return {
+      key,
+      logicalId: id,
+      group,
+      type: tag('aws-cdk:subnet-type'),
+      az,
+      cidrBlock: typeof p.CidrBlock === 'string' ? p.CidrBlock : undefined,
+      label: group ? `${group}${az ? ` in ${az}` : ''}` : id!,
+    };
+  }
+
+  private readPeerings(): PeeringInfo[] {
+    type Collected = { value: unknown; blocks: Set<string>; tables: Map<string, { value: unknown; routes: string[] }>; acceptedBy: string[] };
+    const byKey = new Map<string, Collected>();
+    const get = (value: unknown) => {
+      const key = JSON.stringify(value);
+      let p = byKey.get(key);
+      if (!p) byKey.set(key, p = { value, blocks: new Set(), tables: new Map(), acceptedBy: [] });
+      return p;
+    };
+    for (const [id, r] of this.ofType(ROUTE_TYPE)) {
+      const p = r.Properties ?? {};
+      if (p.VpcPeeringConnectionId === undefined) continue;
+      const destination = p.DestinationCidrBlock ?? p.DestinationIpv6CidrBlock;
+      if (typeof destination !== 'string') continue;
+      const peering = get(p.VpcPeeringConnectionId);
+      peering.blocks.add(destination);
+      const table = JSON.stringify(p.RouteTableId);
+      const t = peering.tables.get(table) ?? { value: p.RouteTableId, routes: [] };
+      t.routes.push(id);
+      peering.tables.set(table, t);
+    }
+    for (const [id, r] of this.ofType(ACCEPTANCE_TYPE)) {
+      const p = r.Properties ?? {};
+      const peering = get(p.VpcPeeringConnectionId);
+      peering.acceptedBy.push(id);
+      for (const [prop, family] of [['RequesterCidrBlocks', 'ipv4'], ['RequesterIpv6CidrBlocks', 'ipv6']] as const) {
+        const blocks = p[prop];
+        if (Array.isArray(blocks)) blocks.forEach((b) => peering.blocks.add(this.tokens.block(b, family)));
+      }
+    }
+    return [...byKey.entries()].map(([key, p]) => ({
+      key,
+      connection: valueText(p.value),
+      cidrBlocks: [...p.blocks].sort(compareBlocks),
+      routeTables: [...p.tables.entries()].map(([tableKey, t]) => this.routeTable(tableKey, t.value, t.routes))
+        .sort((a, b) => a.label.localeCompare(b.label)),
+      acceptedBy: p.acceptedBy.sort(),
+    })).sort((a, b) => a.cidrBlocks.join().localeCompare(b.cidrBlocks.join()) || a.key.localeCompare(b.key));
+  }
+
+  private routeTable(key: string, value: unknown, routes: string[]): RouteTableInfo {
+    const id = refOf(value);
+    const subnets = id !== undefined && this.resources[id]?.Type === ROUTE_TABLE_TYPE
+      ? this.ofType(SUBNET_ROUTE_TABLE_ASSOCIATION_TYPE)
+        .filter(([, r]) => refOf(r.Properties?.RouteTableId) === id)
+        .map(([, r]) => this.subnetInfo(r.Properties?.SubnetId))
+      : [];
+    return { key, label: valueText(value), subnets, routes: routes.sort() };
+  }
+
+  private isParameter(name: string): boolean {
+    const parameters = (this.template as { Parameters?: Record<string, unknown> }).Parameters ?? {};
+    return name in parameters || name.startsWith('AWS::');
+  }
+
+  private ofType(type: string): Array<[string, CfnResource]> {
+    return Object.entries(this.resources).filter(([, r]) => r.Type === type);
+  }
+}
+
+/** Blocks sorted IPv4 first, then by address. */
+export function compareBlocks(a: string, b: string): number {
+  const ra = cidrRange(a);
+  const rb = cidrRange(b);
+  if (ra.family !== rb.family) return ra.family === 'ipv4' ? -1 : 1;
+  return ra.first < rb.first ? -1 : ra.first > rb.first ? 1 : ra.prefixLength - rb.prefixLength;
+}
+
+/** The template with a stand-in block for every CIDR value of a NACL entry, route or acceptance that is not a literal. */
+function withStandIns(template: CfnTemplate, tokens: TokenBlocks): CfnTemplate {
+  const resources: Record<string, CfnResource> = {};
+  for (const [id, r] of Object.entries(template.Resources ?? {})) {
+    const props = r.Properties;
+    if (props === undefined || ![NACL_ENTRY_TYPE, ROUTE_TYPE, ACCEPTANCE_TYPE].includes(r.Type)) {
+      resources[id] = r;
+      continue;
+    }
+    const p: Record<string, unknown> = { ...props };
+    for (const [name, family] of [['CidrBlock', 'ipv4'], ['Ipv6CidrBlock', 'ipv6'], ['DestinationCidrBlock', 'ipv4'], ['DestinationIpv6CidrBlock', 'ipv6']] as const) {
+      if (p[name] !== undefined && typeof p[name] !== 'string' && r.Type !== ACCEPTANCE_TYPE) p[name] = tokens.block(p[name], family);
+    }
+    resources[id] = { ...r, Properties: p };
+  }
+  return { ...template, Resources: resources };
+}
+
+function refOf(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null && typeof (value as { Ref?: unknown }).Ref === 'string' ? (value as { Ref: string }).Ref : undefined;
+}
+
+function azText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const select = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['Fn::Select'] : undefined;
+  if (Array.isArray(select) && typeof select[0] === 'number') return `AZ #${select[0] + 1}`;
+  return undefined;
+}
