@@ -39,7 +39,7 @@ stage "no generated file out of date (self-mutation)" unchanged_tree
 stage "README TypeScript examples compile (jsii-rosetta --strict)" npx projen rosetta:extract
 stage "example app synthesizes" npx projen example
 stage "checkov on the example, integ and case templates" npx projen test:checkov
-stage "npm package holds the library only, the release's SBOMs" npx projen test:package
+stage "npm package holds the library and the command only, the release's SBOMs" npx projen test:package
 stage "GitHub workflows (actionlint, whole suite in CI)" npx projen test:workflows
 stage "aws-cdk-lib floor and newest release" npx projen test:floor
 stage "python, java and go consumer packages" npx projen test:consumers

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The npm package holds the library only: `npm pack --dry-run --json` must list the compiled library (lib/**\/*.js and
+ * The npm package holds the library and the command only: `npm pack --dry-run --json` must list the compiled library (lib/**\/*.js and
  * lib/**\/*.d.ts, the command's lib/cli/ included), the command's shim (every package.json `bin`), the jsii assembly
  * (.jsii), package.json, README.md, LICENSE, API.md and the bundled dependencies (package.json bundledDependencies,
  * which jsii needs in the package), and nothing else: no sources, tests, examples or CI scripts. Run after the compile
