@@ -7,7 +7,7 @@
 import { CloudAssembly, AssemblyStack } from './assembly';
 import { peeringLabel, subnetGroups } from './explain';
 import { PolicyChange, policyChanges, ScopeVersion } from './policy';
-import { PeeringInfo, StackModel, SubnetInfo, TokenBlocks, valueText } from './stack-model';
+import { PeeringInfo, StackModel, SubnetInfo, TokenBlocks, unknownCidrNote, valueText } from './stack-model';
 import { HeldRules, analyzeTransition } from '../analysis/transition';
 
 /** The whole `diff` answer (`--format json` prints it as is). */
@@ -28,6 +28,8 @@ export interface StackDiff {
   readonly status: 'changed' | 'added' | 'removed';
   readonly changes: ChangeLine[];
   readonly transition: TransitionVerdict;
+  /** How the policy view read the templates (values evaluated worst case, entries of other stacks). */
+  readonly notes: string[];
   /** Set when a template cannot be evaluated. */
   readonly error?: string;
 }
@@ -95,9 +97,11 @@ function diffStack(before: AssemblyStack | undefined, after: AssemblyStack | und
     newModel = new StackModel(after?.template ?? { Resources: {} }, tokens);
   } catch (e) {
     const error = (e as Error).message;
-    return { ...base, changes: [], error, transition: { ...NOT_ANALYSED, analysed: true, safe: false, error } };
+    return { ...base, changes: [], notes: [], error, transition: { ...NOT_ANALYSED, analysed: true, safe: false, error } };
   }
-  return { ...base, changes: peeringChanges(oldModel, newModel, tokens), transition: transitionVerdict(oldModel, newModel, tokens) };
+  const changes = peeringChanges(oldModel, newModel, tokens);
+  const notes = [...new Set([...oldModel.unknownCidrs, ...newModel.unknownCidrs].map(unknownCidrNote))];
+  return { ...base, changes, notes, transition: transitionVerdict(oldModel, newModel, tokens) };
 }
 
 const NOT_ANALYSED: TransitionVerdict = {
@@ -282,6 +286,7 @@ export function renderDiff(report: DiffReport): string {
     out.push(`Stack ${s.displayName}${s.status === 'added' ? ' (new stack)' : s.status === 'removed' ? ' (stack removed)' : ''}:`);
     if (s.error) out.push(`  cannot be evaluated: ${s.error}`);
     for (const c of s.changes) out.push(`  ${c.widening ? '+' : '-'} ${c.text}`);
+    for (const n of s.notes) out.push(`  note: ${n}`);
   }
   out.push(changed.length === 0 ? 'Policy: nothing changed.' : 'Policy: nothing else changed.');
   out.push('');

@@ -4,7 +4,7 @@
  */
 import { CloudAssembly } from './assembly';
 import { allowsAny, naclPolicy, PolicyLine } from './policy';
-import { HeldRulesOrigin, PeeringInfo, StackModel, SubnetInfo, TokenBlocks } from './stack-model';
+import { HeldRulesOrigin, PeeringInfo, StackModel, SubnetInfo, TokenBlocks, unknownCidrNote } from './stack-model';
 
 /** The whole `explain` answer (`--format json` prints it as is). */
 export interface ExplainReport {
@@ -118,6 +118,12 @@ function explainPeering(model: StackModel, peering: PeeringInfo, tokens: TokenBl
     networkAcls.push({
       networkAcl: nacl.label, origin: nacl.origin, routedSubnets: subnetGroups(routedOn), otherSubnets: subnetGroups(otherOn), policy,
     });
+  }
+  const shownAcls = new Set([...naclKeys]);
+  for (const u of model.unknownCidrs) {
+    if (model.resources[u.logicalId] !== undefined && shownAcls.has(JSON.stringify(model.resources[u.logicalId].Properties?.NetworkAclId))) {
+      notes.push(unknownCidrNote(u));
+    }
   }
   for (const block of peering.cidrBlocks.filter((b) => tokens.isStandIn(b))) {
     notes.push(`${tokens.show(block)} is known at deploy time only: it is evaluated as a block that overlaps no other block of the template`);

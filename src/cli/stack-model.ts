@@ -6,7 +6,9 @@
  * CIDR blocks known at deploy time only (`Fn::Select` of a VPC's `Ipv6CidrBlocks`, an import) cannot be evaluated as
  * written: each distinct value is given a stand-in block of a documentation range (198.18.x.0/24, 2001:db8:x::/48),
  * the same in every template read with one {@link TokenBlocks}, and the reports show the value again. The stand-ins
- * overlap no block of the templates but `/0`: two such values are taken for different, disjoint blocks.
+ * overlap no block of the templates but `/0`: two such values are taken for different, disjoint blocks. That holds for the
+ * peerings' blocks (and the NACL entries naming the same value); a NACL entry's other unknown CIDRs are evaluated worst
+ * case instead (see {@link UnknownCidrEntry}).
  */
 import { allowAllRules, NaclEntry, naclEntriesFromTemplate, NaclRule } from '../analysis/nacl-evaluator';
 import { cidrRange } from '../analysis/packets';
@@ -134,11 +136,13 @@ export class StackModel {
   /** The template with stand-in blocks for values known at deploy time only (what the analysis reads). */
   readonly template: CfnTemplate;
   readonly peerings: PeeringInfo[];
+  /** NACL entries whose CIDR is known at deploy time only and is no peering's block (see {@link unknownCidrNote}). */
+  readonly unknownCidrs: UnknownCidrEntry[] = [];
   private readonly entries: NaclEntry[];
   private readonly subnetAcl = new Map<string, string>();
 
   constructor(template: CfnTemplate, private readonly tokens: TokenBlocks) {
-    this.template = withStandIns(template, tokens);
+    this.template = withStandIns(template, tokens, this.unknownCidrs);
     this.resources = this.template.Resources ?? {};
     this.entries = naclEntriesFromTemplate(this.template);
     for (const [, r] of this.ofType(SUBNET_NACL_ASSOCIATION_TYPE)) {
@@ -161,11 +165,13 @@ export class StackModel {
     return this.ofType(SUBNET_TYPE).map(([id]) => this.subnetInfo({ Ref: id })).filter((s) => this.naclOf(s) === aclKey);
   }
 
-  /** The NACLs whose entries name a block overlapping one of `blocks` (entries for `/0` aside). */
+  /** The NACLs whose entries name a block overlapping one of `blocks` (entries for `/0` aside, allows of unknown blocks included). */
   naclsCovering(blocks: readonly string[]): string[] {
     const ranges = blocks.map(cidrRange);
+    const unknownAllows = new Set(this.unknownCidrs.filter((u) => u.action === 'allow').map((u) => u.logicalId));
     const keys = this.entries.filter((e) => {
       const r = cidrRange((e.cidrBlock ?? e.ipv6CidrBlock)!);
+      if (unknownAllows.has(e.logicalId)) return ranges.some((b) => b.family === r.family);
       return r.prefixLength > 0 && ranges.some((b) => b.family === r.family && b.first <= r.last && r.first <= b.last);
     }).map((e) => e.aclKey);
     return [...new Set(keys)].sort();
@@ -295,8 +301,28 @@ export function compareBlocks(a: string, b: string): number {
   return ra.first < rb.first ? -1 : ra.first > rb.first ? 1 : ra.prefixLength - rb.prefixLength;
 }
 
-/** The template with a stand-in block for every CIDR value of a NACL entry, route or acceptance that is not a literal. */
-function withStandIns(template: CfnTemplate, tokens: TokenBlocks): CfnTemplate {
+/**
+ * The template with a stand-in block for every CIDR value of a route or acceptance that is not a literal, and for every
+ * such value of a NACL entry that is also a peering's routed (or accepted) block. The other non-literal CIDRs of NACL
+ * entries (a parameter, an import, a `Fn::Select` of something else) may be any block, the peer's included: they are
+ * evaluated worst case, an allow as `/0` of its family (it matches every address), a deny as a stand-in (it matches none
+ * of the peering's addresses), and listed in `unknown`.
+ */
+function withStandIns(template: CfnTemplate, tokens: TokenBlocks, unknown: UnknownCidrEntry[]): CfnTemplate {
+  const peeringValues = new Set<string>();
+  for (const r of Object.values(template.Resources ?? {})) {
+    const p = r?.Properties;
+    if (p === undefined || p === null) continue;
+    if (r.Type === ROUTE_TYPE && p.VpcPeeringConnectionId !== undefined) {
+      for (const value of [p.DestinationCidrBlock, p.DestinationIpv6CidrBlock]) {
+        if (value !== undefined && typeof value !== 'string') peeringValues.add(JSON.stringify(value));
+      }
+    } else if (r.Type === ACCEPTANCE_TYPE) {
+      for (const blocks of [p.RequesterCidrBlocks, p.RequesterIpv6CidrBlocks]) {
+        if (Array.isArray(blocks)) blocks.filter((b) => typeof b !== 'string').forEach((b) => peeringValues.add(JSON.stringify(b)));
+      }
+    }
+  }
   const resources: Record<string, CfnResource> = {};
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     const props = r.Properties;
@@ -306,11 +332,36 @@ function withStandIns(template: CfnTemplate, tokens: TokenBlocks): CfnTemplate {
     }
     const p: Record<string, unknown> = { ...props };
     for (const [name, family] of [['CidrBlock', 'ipv4'], ['Ipv6CidrBlock', 'ipv6'], ['DestinationCidrBlock', 'ipv4'], ['DestinationIpv6CidrBlock', 'ipv6']] as const) {
-      if (p[name] !== undefined && typeof p[name] !== 'string' && r.Type !== ACCEPTANCE_TYPE) p[name] = tokens.block(p[name], family);
+      const value = p[name];
+      if (value === undefined || typeof value === 'string' || r.Type === ACCEPTANCE_TYPE) continue;
+      if (r.Type === NACL_ENTRY_TYPE && !peeringValues.has(JSON.stringify(value))) {
+        const allow = typeof p.RuleAction === 'string' && p.RuleAction.toLowerCase() === 'allow';
+        unknown.push({ logicalId: id, value: valueText(value), action: allow ? 'allow' : 'deny', family });
+        p[name] = allow ? (family === 'ipv4' ? '0.0.0.0/0' : '::/0') : tokens.block(value, family);
+      } else {
+        p[name] = tokens.block(value, family);
+      }
     }
     resources[id] = { ...r, Properties: p };
   }
   return { ...template, Resources: resources };
+}
+
+/** A NACL entry whose CIDR is known at deploy time only and is no peering's routed block: evaluated worst case. */
+export interface UnknownCidrEntry {
+  readonly logicalId: string;
+  /** The value, as a reader writes it. */
+  readonly value: string;
+  readonly action: 'allow' | 'deny';
+  readonly family: 'ipv4' | 'ipv6';
+}
+
+/** The note that says how an entry with an unknown CIDR is evaluated. */
+export function unknownCidrNote(u: UnknownCidrEntry): string {
+  return `entry ${u.logicalId}: its CIDR ${u.value} is known at deploy time only and is no block routed to a peering: `
+    + (u.action === 'allow'
+      ? `the allow is evaluated as matching every ${u.family === 'ipv4' ? 'IPv4' : 'IPv6'} address (it may be the peer's block; the worst case)`
+      : 'the deny is evaluated as matching none of the peering\'s addresses (the worst case)');
 }
 
 function refOf(value: unknown): string | undefined {

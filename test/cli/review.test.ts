@@ -1,0 +1,110 @@
+/**
+ * The command on hand-made templates that the construct never writes but a reviewer meets: CIDRs known at deploy time
+ * only, entries written by other stacks, associations by `Fn::GetAtt`, entries on the default NACL's own numbers,
+ * split traffic runs and malformed input.
+ */
+import * as path from 'path';
+import { cli, tempDir, writeAssembly } from './support';
+
+type Resources = Record<string, unknown>;
+
+/** A VPC, one subnet routed to pcx-1 (10.200.0.0/16) through its route table, on the VPC's default NACL. */
+function routedVpc(): Resources {
+  return {
+    Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+    Sub: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.1.0/24' } },
+    Rt: { Type: 'AWS::EC2::RouteTable', Properties: { VpcId: { Ref: 'Vpc' } } },
+    RtAssoc: { Type: 'AWS::EC2::SubnetRouteTableAssociation', Properties: { SubnetId: { Ref: 'Sub' }, RouteTableId: { Ref: 'Rt' } } },
+    Route: { Type: 'AWS::EC2::Route', Properties: { RouteTableId: { Ref: 'Rt' }, DestinationCidrBlock: '10.200.0.0/16', VpcPeeringConnectionId: 'pcx-1' } },
+  };
+}
+
+const DEFAULT_ACL = { 'Fn::GetAtt': ['Vpc', 'DefaultNetworkAcl'] };
+
+/** A NACL entry; `tcp` a port, else all traffic. */
+function entry(acl: unknown, n: number, action: 'allow' | 'deny', egress: boolean, cidr: unknown = '10.200.0.0/16', tcp?: number): unknown {
+  return {
+    Type: 'AWS::EC2::NetworkAclEntry',
+    Properties: {
+      NetworkAclId: acl,
+      RuleNumber: n,
+      RuleAction: action,
+      Egress: egress,
+      CidrBlock: cidr,
+      ...(tcp === undefined ? { Protocol: -1 } : { Protocol: 6, PortRange: { From: tcp, To: tcp } }),
+    },
+  };
+}
+
+/** The routed VPC with a deny-all at 99 both ways on its default NACL. */
+function deniedVpc(): Resources {
+  return { ...routedVpc(), DenyE99: entry(DEFAULT_ACL, 99, 'deny', true), DenyI99: entry(DEFAULT_ACL, 99, 'deny', false) };
+}
+
+/** `| direction | action | traffic | … | external | rule |` of the table, as `direction action traffic external rule`. */
+function rows(stdout: string): string[] {
+  return stdout.split('\n').filter((l) => /^ +\| (egress|ingress) /.test(l))
+    .map((l) => l.split('|').map((c) => c.trim()).filter((_, i) => [1, 2, 3, 5, 6].includes(i)).join(' '));
+}
+
+describe('a NACL entry whose CIDR is known at deploy time only', () => {
+  const dir = tempDir('token-cidr');
+  const tokens: Record<string, unknown> = {
+    'a parameter': { Ref: 'AllowedCidr' },
+    'an import': { 'Fn::ImportValue': 'PeerCidr' },
+    'a Fn::Select': { 'Fn::Select': [0, { 'Fn::Split': [',', { Ref: 'AllowedCidr' }] }] },
+    'a Fn::GetAtt': { 'Fn::GetAtt': ['Other', 'CidrBlock'] },
+  };
+  test.each(Object.keys(tokens))('an allow with %s may be the peer\'s block: explain says allowed, with a note naming the entry', (name) => {
+    const asm = writeAssembly(path.join(dir, name.replace(/\W/g, '')), {
+      S: {
+        Parameters: { AllowedCidr: { Type: 'String' } },
+        Resources: { ...deniedVpc(), AllowToken: entry(DEFAULT_ACL, 10, 'allow', false, tokens[name], 22) },
+      },
+    });
+    const run = cli('explain', asm);
+    expect(run.code).toBe(0);
+    expect(rows(run.stdout)).toContain('ingress allow tcp 22 10.200.0.0/16 10');
+    expect(run.stdout).toMatch(/note: entry AllowToken: its CIDR .* is known at deploy time only .*matching every IPv4 address/);
+  });
+
+  test('a deny with an unknown CIDR matches nothing: the allow after it stays', () => {
+    const asm = writeAssembly(path.join(dir, 'deny'), {
+      S: {
+        Parameters: { AllowedCidr: { Type: 'String' } },
+        Resources: {
+          ...deniedVpc(),
+          DenyToken: entry(DEFAULT_ACL, 5, 'deny', true, { Ref: 'AllowedCidr' }),
+          Allow443: entry(DEFAULT_ACL, 10, 'allow', true, '10.200.0.0/16', 443),
+        },
+      },
+    });
+    const run = cli('explain', asm);
+    expect(rows(run.stdout)).toContain('egress allow tcp 443 10.200.0.0/16 10');
+    expect(run.stdout).toMatch(/note: entry DenyToken: .*the deny is evaluated as matching none of the peering's addresses/);
+  });
+
+  test('diff: adding such an allow widens the policy, exit 1', () => {
+    const before = writeAssembly(path.join(dir, 'old'), { S: { Parameters: { AllowedCidr: { Type: 'String' } }, Resources: deniedVpc() } });
+    const after = writeAssembly(path.join(dir, 'new'), {
+      S: { Parameters: { AllowedCidr: { Type: 'String' } }, Resources: { ...deniedVpc(), AllowToken: entry(DEFAULT_ACL, 10, 'allow', false, { Ref: 'AllowedCidr' }, 22) } },
+    });
+    const run = cli('diff', before, after);
+    expect(run.stdout).toContain('+ peering 10.200.0.0/16: ingress tcp 22 added on Sub');
+    expect(run.stdout).toMatch(/note: entry AllowToken: its CIDR AllowedCidr is known at deploy time only/);
+    expect(run.code).toBe(1);
+  });
+
+  test('a token that is the peering\'s routed block keeps its stand-in: the allow applies to that block only', () => {
+    const cidr = { Ref: 'PeerCidr' };
+    const resources = deniedVpc();
+    (resources.Route as { Properties: Record<string, unknown> }).Properties.DestinationCidrBlock = cidr;
+    resources.DenyE99 = entry(DEFAULT_ACL, 99, 'deny', true, cidr);
+    resources.DenyI99 = entry(DEFAULT_ACL, 99, 'deny', false, cidr);
+    resources.Allow = entry(DEFAULT_ACL, 10, 'allow', true, cidr, 443);
+    const run = cli('explain', writeAssembly(path.join(dir, 'routed'), { S: { Parameters: { PeerCidr: { Type: 'String' } }, Resources: resources } }));
+    expect(run.code).toBe(0);
+    expect(rows(run.stdout)).toContain('egress allow tcp 443 PeerCidr 10');
+    expect(run.stdout).not.toMatch(/note: entry Allow:/);
+  });
+});
