@@ -7,7 +7,7 @@
 import { CloudAssembly, AssemblyStack } from './assembly';
 import { peeringLabel, subnetGroups } from './explain';
 import { PolicyChange, policyChanges, ScopeVersion } from './policy';
-import { PeeringInfo, StackModel, SubnetInfo, TokenBlocks, unknownCidrNote, valueText } from './stack-model';
+import { foldCrossStack, PeeringInfo, StackModel, SubnetInfo, TokenBlocks, unknownCidrNote, valueText } from './stack-model';
 import { HeldRules, analyzeTransition } from '../analysis/transition';
 
 /** The whole `diff` answer (`--format json` prints it as is). */
@@ -67,11 +67,13 @@ export function diffAssemblies(oldAssembly: CloudAssembly, newAssembly: CloudAss
   const olds = new Map(oldAssembly.stacks.map((s) => [s.stackName, s]));
   const news = new Map(newAssembly.stacks.map((s) => [s.stackName, s]));
   const names = [...new Set([...olds.keys(), ...news.keys()])];
+  const oldModels = modelAssembly(oldAssembly, tokens);
+  const newModels = modelAssembly(newAssembly, tokens);
   const stacks: StackDiff[] = [];
   for (const name of names) {
     const before = olds.get(name);
     const after = news.get(name);
-    const diff = diffStack(before, after, tokens);
+    const diff = diffStack(before, after, tokens, oldModels.get(name), newModels.get(name));
     if (diff) stacks.push(diff);
   }
   return {
@@ -83,7 +85,24 @@ export function diffAssemblies(oldAssembly: CloudAssembly, newAssembly: CloudAss
   };
 }
 
-function diffStack(before: AssemblyStack | undefined, after: AssemblyStack | undefined, tokens: TokenBlocks): StackDiff | undefined {
+type Modelled = { readonly model?: StackModel; readonly error?: string };
+
+/** The model of every stack of the assembly, by stack name, with the entries other stacks write on its NACLs folded in. */
+function modelAssembly(assembly: CloudAssembly, tokens: TokenBlocks): Map<string, Modelled> {
+  const modelled = assembly.stacks.map((s) => {
+    try {
+      return { name: s.displayName, template: s.template, model: new StackModel(s.template, tokens) };
+    } catch (e) {
+      return { name: s.displayName, template: s.template, error: (e as Error).message };
+    }
+  });
+  foldCrossStack(modelled);
+  return new Map(assembly.stacks.map((s, i) => [s.stackName, modelled[i]]));
+}
+
+function diffStack(
+  before: AssemblyStack | undefined, after: AssemblyStack | undefined, tokens: TokenBlocks, oldModelled?: Modelled, newModelled?: Modelled,
+): StackDiff | undefined {
   const stack = (after ?? before)!;
   const status = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
   const relevant = [before, after].some((s) => s !== undefined && Object.values(s.template.Resources ?? {})
@@ -93,15 +112,32 @@ function diffStack(before: AssemblyStack | undefined, after: AssemblyStack | und
   let oldModel: StackModel;
   let newModel: StackModel;
   try {
-    oldModel = new StackModel(before?.template ?? { Resources: {} }, tokens);
-    newModel = new StackModel(after?.template ?? { Resources: {} }, tokens);
+    const model = (s: AssemblyStack | undefined, m: Modelled | undefined): StackModel => {
+      if (s === undefined) return new StackModel({ Resources: {} }, tokens);
+      if (m?.model === undefined) throw new Error(m?.error ?? `stack ${s.displayName} cannot be read`);
+      return m.model;
+    };
+    oldModel = model(before, oldModelled);
+    newModel = model(after, newModelled);
   } catch (e) {
     const error = (e as Error).message;
     return { ...base, changes: [], notes: [], error, transition: { ...NOT_ANALYSED, analysed: true, safe: false, error } };
   }
   const changes = peeringChanges(oldModel, newModel, tokens);
-  const notes = [...new Set([...oldModel.unknownCidrs, ...newModel.unknownCidrs].map(unknownCidrNote))];
-  return { ...base, changes, notes, transition: transitionVerdict(oldModel, newModel, tokens) };
+  const notes = [...new Set([
+    ...[...oldModel.unknownCidrs, ...newModel.unknownCidrs].map(unknownCidrNote),
+    ...[oldModel, newModel].flatMap((m) => [...m.stackNotes, ...m.naclKeys().flatMap((k) => m.foreignNotes(k))]),
+  ])];
+  const transition = transitionVerdict(oldModel, newModel, tokens);
+  const crossStack = oldModel.hasForeignEntries || newModel.hasForeignEntries;
+  return {
+    ...base,
+    changes,
+    notes,
+    transition: crossStack && transition.analysed && transition.error === undefined
+      ? { ...transition, notes: [...transition.notes, 'entries of other stacks are on its NACLs: the order of their deploy against this stack\'s is not modelled (the transition is this stack\'s alone)'] }
+      : transition,
+  };
 }
 
 const NOT_ANALYSED: TransitionVerdict = {

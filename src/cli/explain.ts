@@ -4,7 +4,7 @@
  */
 import { CloudAssembly } from './assembly';
 import { allowsAny, naclPolicy, PolicyLine } from './policy';
-import { HeldRulesOrigin, PeeringInfo, StackModel, SubnetInfo, TokenBlocks, unknownCidrNote } from './stack-model';
+import { foldCrossStack, HeldRulesOrigin, PeeringInfo, StackModel, SubnetInfo, TokenBlocks, unknownCidrNote } from './stack-model';
 
 /** The whole `explain` answer (`--format json` prints it as is). */
 export interface ExplainReport {
@@ -17,6 +17,8 @@ export interface StackExplanation {
   readonly stackName: string;
   readonly displayName: string;
   readonly peerings: PeeringExplanation[];
+  /** How the stack was read with the other stacks of the assembly (entries on a NACL outside it). */
+  readonly notes: string[];
   /** Set when the template cannot be evaluated (e.g. a NACL entry with a non-literal rule number). */
   readonly error?: string;
 }
@@ -61,18 +63,28 @@ export interface DenyOnlyNacl {
 /** Explains every stack of the assembly. */
 export function explainAssembly(assembly: CloudAssembly): ExplainReport {
   const tokens = new TokenBlocks();
+  const modelled = assembly.stacks.map((stack) => {
+    try {
+      return { name: stack.displayName, template: stack.template, model: new StackModel(stack.template, tokens) };
+    } catch (e) {
+      return { name: stack.displayName, template: stack.template, error: (e as Error).message };
+    }
+  });
+  foldCrossStack(modelled);
   return {
     assembly: assembly.directory,
-    stacks: assembly.stacks.map((stack) => {
+    stacks: assembly.stacks.map((stack, i) => {
+      const { model, error } = modelled[i] as { model?: StackModel; error?: string };
       try {
-        const model = new StackModel(stack.template, tokens);
+        if (model === undefined) throw new Error(error);
         return {
           stackName: stack.stackName,
           displayName: stack.displayName,
           peerings: model.peerings.map((p) => explainPeering(model, p, tokens)),
+          notes: model.stackNotes,
         };
       } catch (e) {
-        return { stackName: stack.stackName, displayName: stack.displayName, peerings: [], error: (e as Error).message };
+        return { stackName: stack.stackName, displayName: stack.displayName, peerings: [], notes: [], error: (e as Error).message };
       }
     }),
   };
@@ -120,6 +132,7 @@ function explainPeering(model: StackModel, peering: PeeringInfo, tokens: TokenBl
     });
   }
   const shownAcls = new Set([...naclKeys]);
+  for (const key of [...naclKeys].sort()) notes.push(...model.foreignNotes(key));
   for (const u of model.unknownCidrs) {
     if (model.resources[u.logicalId] !== undefined && shownAcls.has(JSON.stringify(model.resources[u.logicalId].Properties?.NetworkAclId))) {
       notes.push(unknownCidrNote(u));

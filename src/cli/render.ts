@@ -36,6 +36,7 @@ function renderTables(report: ExplainReport): string {
       out.push(`Stack ${stack.displayName}: cannot be evaluated: ${stack.error}`, '');
       continue;
     }
+    for (const note of stack.notes ?? []) out.push(`Stack ${stack.displayName}: note: ${note}`, '');
     for (const p of stack.peerings) {
       out.push(`Stack ${stack.displayName}: peering ${p.label}`);
       out.push(`  connection ${p.connection}${p.acceptedBy.length ? `, accepted by ${p.acceptedBy.join(', ')}` : ''}`);

@@ -138,7 +138,13 @@ export class StackModel {
   readonly peerings: PeeringInfo[];
   /** NACL entries whose CIDR is known at deploy time only and is no peering's block (see {@link unknownCidrNote}). */
   readonly unknownCidrs: UnknownCidrEntry[] = [];
+  /** Notes on how the model was read with the other stacks of its assembly (see {@link foldCrossStack}). */
+  readonly stackNotes: string[] = [];
   private readonly entries: NaclEntry[];
+  /** Entries other stacks of the assembly write on this template's NACLs, under this template's key of the NACL. */
+  private readonly foreign: NaclEntry[] = [];
+  /** By NACL key: the stacks whose entries are folded in, and their logical ids. */
+  private readonly foreignFrom = new Map<string, Map<string, string[]>>();
   private readonly subnetAcl = new Map<string, string>();
 
   constructor(template: CfnTemplate, private readonly tokens: TokenBlocks) {
@@ -150,6 +156,44 @@ export class StackModel {
       if (p.SubnetId !== undefined && p.NetworkAclId !== undefined) this.subnetAcl.set(JSON.stringify(p.SubnetId), JSON.stringify(p.NetworkAclId));
     }
     this.peerings = this.readPeerings();
+  }
+
+  /** The template's own NACL entries (stand-ins in place), for {@link foldCrossStack}. */
+  get ownEntries(): readonly NaclEntry[] {
+    return this.entries;
+  }
+
+  /** Whether entries of other stacks are folded into this model. */
+  get hasForeignEntries(): boolean {
+    return this.foreign.length > 0;
+  }
+
+  /**
+   * Folds entries another stack writes on one of this template's NACLs (`aclKey`, this template's key of it) into the
+   * policy view: they are shown as `Stack/LogicalId`. The template (what the transition reads) is unchanged.
+   */
+  addForeignEntries(aclKey: string, stack: string, entries: readonly NaclEntry[]): void {
+    if (entries.length === 0) return;
+    this.foreign.push(...entries.map((e) => ({ ...e, aclKey, logicalId: `${stack}/${e.logicalId}` })));
+    const from = this.foreignFrom.get(aclKey) ?? new Map<string, string[]>();
+    from.set(stack, [...(from.get(stack) ?? []), ...entries.map((e) => e.logicalId)]);
+    this.foreignFrom.set(aclKey, from);
+  }
+
+  /** The notes naming the other stacks whose entries on the NACL are evaluated with this template's. */
+  foreignNotes(aclKey: string): string[] {
+    const label = this.tokens.show(valueText(JSON.parse(aclKey)));
+    return [...(this.foreignFrom.get(aclKey) ?? new Map<string, string[]>()).entries()]
+      .map(([stack, ids]) => `NACL ${label} also holds entries written by stack ${stack} (${ids.sort().join(', ')}): they are evaluated with this stack's`);
+  }
+
+  /** The NACLs this template names (entries, associations, default NACLs of its VPCs, exported values), as keys. */
+  naclKeys(): string[] {
+    const keys = new Set<string>([...this.entries.map((e) => e.aclKey), ...this.subnetAcl.values()]);
+    for (const [id] of this.ofType('AWS::EC2::VPC')) keys.add(JSON.stringify({ 'Fn::GetAtt': [id, 'DefaultNetworkAcl'] }));
+    for (const [id] of this.ofType(NACL_TYPE)) keys.add(JSON.stringify({ Ref: id }));
+    for (const value of Object.values(exportsOf(this.template))) keys.add(value);
+    return [...keys];
   }
 
   /** The NACL a subnet is on: its association in the template, else its VPC's default NACL when the template makes the subnet. */
@@ -169,7 +213,7 @@ export class StackModel {
   naclsCovering(blocks: readonly string[]): string[] {
     const ranges = blocks.map(cidrRange);
     const unknownAllows = new Set(this.unknownCidrs.filter((u) => u.action === 'allow').map((u) => u.logicalId));
-    const keys = this.entries.filter((e) => {
+    const keys = [...this.entries, ...this.foreign].filter((e) => {
       const r = cidrRange((e.cidrBlock ?? e.ipv6CidrBlock)!);
       if (unknownAllows.has(e.logicalId)) return ranges.some((b) => b.family === r.family);
       return r.prefixLength > 0 && ranges.some((b) => b.family === r.family && b.first <= r.last && r.first <= b.last);
@@ -179,7 +223,7 @@ export class StackModel {
 
   /** The NACL's entries and the rules it holds outside the template. */
   nacl(aclKey: string): NaclInfo {
-    const entries = this.entries.filter((e) => e.aclKey === aclKey);
+    const entries = [...this.entries, ...this.foreign].filter((e) => e.aclKey === aclKey);
     const value = JSON.parse(aclKey) as unknown;
     const getAtt = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['Fn::GetAtt'] : undefined;
     const ref = refOf(value);
@@ -373,4 +417,79 @@ function azText(value: unknown): string | undefined {
   const select = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['Fn::Select'] : undefined;
   if (Array.isArray(select) && typeof select[0] === 'number') return `AZ #${select[0] + 1}`;
   return undefined;
+}
+
+/** The exports of a template: `Export.Name` (literal names only) → `JSON.stringify` of the output's value. */
+export function exportsOf(template: CfnTemplate): Record<string, string> {
+  const outputs = (template as { Outputs?: Record<string, unknown> }).Outputs;
+  const result: Record<string, string> = {};
+  if (typeof outputs !== 'object' || outputs === null) return result;
+  for (const output of Object.values(outputs)) {
+    if (typeof output !== 'object' || output === null) continue;
+    const o = output as { Value?: unknown; Export?: { Name?: unknown } };
+    if (typeof o.Export?.Name === 'string' && o.Value !== undefined) result[o.Export.Name] = JSON.stringify(o.Value);
+  }
+  return result;
+}
+
+/** A stack of an assembly with its model, for {@link foldCrossStack}. */
+export interface ModelledStack {
+  /** How the notes name it. */
+  readonly name: string;
+  readonly template: CfnTemplate;
+  /** Undefined when the template cannot be evaluated. */
+  readonly model?: StackModel;
+}
+
+/**
+ * What the command sees across the stacks of one assembly: a NACL entry whose `NetworkAclId` is a `Fn::ImportValue` of
+ * another stack's export, or a literal `acl-…` id that another stack also names, lands on the same NACL as that stack's
+ * entries. Each model's policy view gets the entries the other stacks write on its NACLs (with a note naming them); an
+ * import no stack of the assembly exports gets a note. The templates themselves (what the transition reads) are left
+ * as they are: the transition stays per stack.
+ */
+export function foldCrossStack(stacks: readonly ModelledStack[]): void {
+  const exports = new Map<string, { stack: number; key: string }>();
+  stacks.forEach((s, i) => {
+    for (const [name, key] of Object.entries(exportsOf(s.template))) exports.set(name, { stack: i, key });
+  });
+  /** The NACL a key of stack `i` names, assembly-wide: the owner's stack and key, or the literal id. */
+  const canonical = (i: number, key: string): string => {
+    const value = JSON.parse(key) as unknown;
+    if (typeof value === 'string') return `literal:${value}`;
+    const imported = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['Fn::ImportValue'] : undefined;
+    if (typeof imported === 'string') {
+      const found = exports.get(imported);
+      if (found !== undefined) return canonical(found.stack, found.key);
+    }
+    return `${i}:${key}`;
+  };
+  const byNacl = new Map<string, Array<{ stack: number; entries: NaclEntry[] }>>();
+  stacks.forEach((s, i) => {
+    if (s.model === undefined) return;
+    const outside = new Set<string>();
+    for (const e of s.model.ownEntries) {
+      const c = canonical(i, e.aclKey);
+      const list = byNacl.get(c) ?? [];
+      let mine = list.find((x) => x.stack === i);
+      if (mine === undefined) list.push(mine = { stack: i, entries: [] });
+      mine.entries.push(e);
+      byNacl.set(c, list);
+      const value = JSON.parse(e.aclKey) as unknown;
+      if (typeof value === 'object' && value !== null && (value as Record<string, unknown>)['Fn::ImportValue'] !== undefined && c === `${i}:${e.aclKey}`) {
+        outside.add(valueText(value));
+      }
+    }
+    for (const acl of [...outside].sort()) {
+      s.model.stackNotes.push(`entries of stack ${s.name} on a NACL outside the assembly (${acl}) are not evaluated with the rules other stacks write on it`);
+    }
+  });
+  stacks.forEach((s, j) => {
+    if (s.model === undefined) return;
+    for (const key of s.model.naclKeys()) {
+      for (const { stack, entries } of byNacl.get(canonical(j, key)) ?? []) {
+        if (stack !== j) s.model.addForeignEntries(key, stacks[stack].name, entries);
+      }
+    }
+  });
 }

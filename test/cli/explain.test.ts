@@ -174,7 +174,7 @@ describe('explain on an app with two peerings, a hand-written rule and a Stage',
 
   test('json: one object per stack and peering, every policy line complete', () => {
     for (const stack of report.stacks) {
-      expect(Object.keys(stack).sort()).toEqual(['displayName', 'peerings', 'stackName']);
+      expect(Object.keys(stack).sort()).toEqual(['displayName', 'notes', 'peerings', 'stackName']);
       for (const p of stack.peerings) {
         expect(Object.keys(p).sort()).toEqual(['acceptedBy', 'cidrBlocks', 'connection', 'denyOnlyNetworkAcls', 'label', 'networkAcls', 'notes', 'routeTables']);
         for (const line of p.networkAcls.flatMap((n) => n.policy)) {

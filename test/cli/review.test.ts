@@ -108,3 +108,50 @@ describe('a NACL entry whose CIDR is known at deploy time only', () => {
     expect(run.stdout).not.toMatch(/note: entry Allow:/);
   });
 });
+
+describe('entries another stack of the assembly writes on the same NACL', () => {
+  const dir = tempDir('cross-stack');
+  const owner = {
+    Resources: deniedVpc(),
+    Outputs: { Acl: { Value: DEFAULT_ACL, Export: { Name: 'VpcDefaultAcl' } } },
+  };
+  const topic = { Topic: { Type: 'AWS::SNS::Topic' } };
+  const before = writeAssembly(path.join(dir, 'old'), { A: owner, B: { Resources: topic } });
+  const after = writeAssembly(path.join(dir, 'new'), {
+    A: owner,
+    B: { Resources: { ...topic, HandAllow: entry({ 'Fn::ImportValue': 'VpcDefaultAcl' }, 10, 'allow', false) } },
+  });
+
+  test('diff: an allow added by another stack through Fn::ImportValue widens the peering\'s policy, exit 1', () => {
+    const run = cli('diff', before, after);
+    expect(run.stdout).toContain('+ peering 10.200.0.0/16: ingress all traffic added on Sub');
+    expect(run.stdout).toContain('note: NACL Vpc.DefaultNetworkAcl also holds entries written by stack B (HandAllow)');
+    expect(run.stdout).toMatch(/Transition of A: safe.*\n {2}note: entries of other stacks are on its NACLs: the order of their deploy against this stack's is not modelled/);
+    expect(run.code).toBe(1);
+  });
+
+  test('explain: the other stack\'s entry decides, named with its stack', () => {
+    const run = cli('explain', after);
+    expect(run.code).toBe(0);
+    expect(rows(run.stdout)).toContain('ingress allow all traffic 10.200.0.0/16 10');
+    expect(run.stdout).toMatch(/\| 10 +\| B\/HandAllow +\|/);
+  });
+
+  test('a literal acl- id both stacks name is one NACL', () => {
+    const resources = routedVpc();
+    resources.Assoc = { Type: 'AWS::EC2::SubnetNetworkAclAssociation', Properties: { SubnetId: { Ref: 'Sub' }, NetworkAclId: 'acl-0123' } };
+    resources.DenyE99 = entry('acl-0123', 99, 'deny', true);
+    resources.DenyI99 = entry('acl-0123', 99, 'deny', false);
+    const run = cli('explain', writeAssembly(path.join(dir, 'literal'), {
+      A: { Resources: resources }, B: { Resources: { HandAllow: entry('acl-0123', 20, 'allow', true, '10.200.0.0/16', 443) } },
+    }));
+    expect(rows(run.stdout)).toContain('egress allow tcp 443 10.200.0.0/16 20');
+  });
+
+  test('an import no stack of the assembly exports: a note says the NACL is outside the assembly', () => {
+    const run = cli('explain', writeAssembly(path.join(dir, 'outside'), {
+      A: { Resources: deniedVpc() }, B: { Resources: { HandAllow: entry({ 'Fn::ImportValue': 'Elsewhere' }, 10, 'allow', false) } },
+    }));
+    expect(run.stdout).toContain('Stack B: note: entries of stack B on a NACL outside the assembly (import Elsewhere) are not evaluated');
+  });
+});
