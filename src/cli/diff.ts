@@ -270,7 +270,10 @@ function transitionVerdict(oldModel: StackModel, newModel: StackModel, tokens: T
       notes: report.notes.map(show),
     };
   } catch (e) {
-    return { ...NOT_ANALYSED, analysed: true, safe: false, error: tokens.show(prettyValues((e as Error).message)) };
+    // The library's option has no counterpart in the command: say what the command is missing instead.
+    const message = (e as Error).message.replace('pass it in the subnetDefaultNacls option',
+      'the subnet is not made by a template of the assembly, so the command cannot know which NACL it falls back to');
+    return { ...NOT_ANALYSED, analysed: true, safe: false, error: tokens.show(prettyValues(message)) };
   }
 }
 

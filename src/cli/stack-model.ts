@@ -370,11 +370,18 @@ function withStandIns(template: CfnTemplate, tokens: TokenBlocks, unknown: Unkno
   const resources: Record<string, CfnResource> = {};
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     const props = r.Properties;
+    const refs = REFERENCE_PROPERTIES[r.Type];
+    if (props !== undefined && refs !== undefined) {
+      const p: Record<string, unknown> = { ...props };
+      for (const name of refs) p[name] = asRef(p[name], template.Resources ?? {});
+      resources[id] = { ...r, Properties: p };
+      if (r.Type !== NACL_ENTRY_TYPE && r.Type !== ROUTE_TYPE) continue;
+    }
     if (props === undefined || ![NACL_ENTRY_TYPE, ROUTE_TYPE, ACCEPTANCE_TYPE].includes(r.Type)) {
       resources[id] = r;
       continue;
     }
-    const p: Record<string, unknown> = { ...props };
+    const p: Record<string, unknown> = { ...(resources[id] ?? r).Properties };
     for (const [name, family] of [['CidrBlock', 'ipv4'], ['Ipv6CidrBlock', 'ipv6'], ['DestinationCidrBlock', 'ipv4'], ['DestinationIpv6CidrBlock', 'ipv6']] as const) {
       const value = p[name];
       if (value === undefined || typeof value === 'string' || r.Type === ACCEPTANCE_TYPE) continue;
@@ -492,4 +499,25 @@ export function foldCrossStack(stacks: readonly ModelledStack[]): void {
       }
     }
   });
+}
+
+/** The properties that name a subnet, NACL or route table of the template, by resource type. */
+const REFERENCE_PROPERTIES: Record<string, readonly string[]> = {
+  [SUBNET_NACL_ASSOCIATION_TYPE]: ['SubnetId', 'NetworkAclId'],
+  [SUBNET_ROUTE_TABLE_ASSOCIATION_TYPE]: ['SubnetId', 'RouteTableId'],
+  [NACL_ENTRY_TYPE]: ['NetworkAclId'],
+  [ROUTE_TYPE]: ['RouteTableId'],
+};
+
+/** The attribute whose value is the id a `Ref` gives, by resource type. */
+const ID_ATTRIBUTES: Record<string, string> = { [SUBNET_TYPE]: 'SubnetId', [NACL_TYPE]: 'Id', [ROUTE_TABLE_TYPE]: 'RouteTableId' };
+
+/** `{ Ref: X }` for a `Fn::GetAtt` of the id attribute of a subnet, NACL or route table X of the template (the same id); else the value. */
+function asRef(value: unknown, resources: Record<string, CfnResource>): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const getAtt = (value as Record<string, unknown>)['Fn::GetAtt'];
+  const [target, attribute] = Array.isArray(getAtt) ? getAtt : typeof getAtt === 'string' ? getAtt.split('.') : [];
+  if (typeof target !== 'string' || typeof attribute !== 'string') return value;
+  const type = resources[target]?.Type;
+  return type !== undefined && ID_ATTRIBUTES[type] === attribute ? { Ref: target } : value;
 }

@@ -155,3 +155,45 @@ describe('entries another stack of the assembly writes on the same NACL', () => 
     expect(run.stdout).toContain('Stack B: note: entries of stack B on a NACL outside the assembly (import Elsewhere) are not evaluated');
   });
 });
+
+describe('associations and NACL ids written as Fn::GetAtt', () => {
+  const dir = tempDir('getatt');
+  /** The routed VPC with a NACL of its own denying the peering, associated by GetAtt (subnet, NACL, route table). */
+  function ownAcl(associated: boolean): Resources {
+    const resources: Resources = {
+      ...routedVpc(),
+      Acl: { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: { Ref: 'Vpc' } } },
+      DenyE99: entry({ 'Fn::GetAtt': ['Acl', 'Id'] }, 99, 'deny', true),
+      DenyI99: entry({ 'Fn::GetAtt': ['Acl', 'Id'] }, 99, 'deny', false),
+    };
+    resources.RtAssoc = {
+      Type: 'AWS::EC2::SubnetRouteTableAssociation',
+      Properties: { SubnetId: { 'Fn::GetAtt': ['Sub', 'SubnetId'] }, RouteTableId: { 'Fn::GetAtt': ['Rt', 'RouteTableId'] } },
+    };
+    if (associated) {
+      resources.Assoc = {
+        Type: 'AWS::EC2::SubnetNetworkAclAssociation',
+        Properties: { SubnetId: { 'Fn::GetAtt': ['Sub', 'SubnetId'] }, NetworkAclId: { 'Fn::GetAtt': ['Acl', 'Id'] } },
+      };
+    }
+    return resources;
+  }
+
+  test('explain: the subnet is on the NACL the GetAtt association names, which denies', () => {
+    const run = cli('explain', writeAssembly(path.join(dir, 'asm'), { S: { Resources: ownAcl(true) } }));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('route tables: Rt (Sub)');
+    expect(run.stdout).toContain('NACL Acl (created by the template)');
+    expect(rows(run.stdout)).toEqual(['egress deny all traffic 10.200.0.0/16 99', 'ingress deny all traffic 10.200.0.0/16 99']);
+  });
+
+  test('diff: removing the association opens the default NACL; the transition is analysed from the subnet\'s VPC', () => {
+    const before = writeAssembly(path.join(dir, 'old'), { S: { Resources: ownAcl(true) } });
+    const after = writeAssembly(path.join(dir, 'new'), { S: { Resources: ownAcl(false) } });
+    const run = cli('diff', before, after);
+    expect(run.stdout).toContain('+ peering 10.200.0.0/16: egress all traffic added on Sub');
+    expect(run.stdout).toMatch(/Transition of S: safe/);
+    expect(run.stdout).not.toContain('subnetDefaultNacls');
+    expect(run.code).toBe(1);
+  });
+});
