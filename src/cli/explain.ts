@@ -114,6 +114,10 @@ function explainPeering(model: StackModel, peering: PeeringInfo, tokens: TokenBl
   const denyOnly: DenyOnlyNacl[] = [];
   for (const key of [...naclKeys].sort()) {
     const nacl = model.nacl(key);
+    for (const id of nacl.failingEntries) {
+      notes.push(`entry ${id} on NACL ${nacl.label} cannot be deployed: its rule number is one of the default NACL's allow-all (100/101), `
+        + 'AWS refuses to create it (NetworkAclEntryAlreadyExists); the allow-all stays and is evaluated');
+    }
     const policy = naclPolicy(nacl, peering.cidrBlocks).map((l) => ({ ...l, remote: tokens.show(l.remote) }));
     const on = model.subnetsOn(key);
     const routedOn = routed.filter((s) => model.naclOf(s) === key);

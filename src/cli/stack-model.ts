@@ -128,6 +128,11 @@ export interface NaclInfo {
   readonly exists: boolean;
   /** Why each entry exists, by logical id, where the construct said so in the entry's metadata. */
   readonly purposes: Record<string, string>;
+  /**
+   * Entries that cannot be created: on a default NACL, the numbers of its allow-all (100 and 101, each direction) are
+   * taken (`NetworkAclEntryAlreadyExists`). They are left out of {@link entries}; the allow-all is evaluated.
+   */
+  readonly failingEntries: string[];
 }
 
 /** The peering-related part of one template. */
@@ -240,16 +245,31 @@ export class StackModel {
     } else {
       origin = 'assumed-allow-all';
     }
-    // A template entry on 100/101 takes the place of the rule assumed there.
-    const taken = new Set(entries.map((e) => `${e.egress}:${e.ruleNumber}`));
-    const heldRules = origin === 'template-nacl' ? [] : allowAllRules(100, 101).filter((r) => !taken.has(`${r.egress}:${r.ruleNumber}`));
+    // A template entry on 100/101 takes the place of the rule assumed there; on a default NACL, AWS refuses to create
+    // it (NetworkAclEntryAlreadyExists): the allow-all stays, and the entry is left out.
+    const held = allowAllRules(100, 101);
+    const slot = (r: NaclRule) => `${r.egress}:${r.ruleNumber}`;
+    const heldSlots = new Set(held.map(slot));
+    const failing = origin === 'default-nacl' ? entries.filter((e) => heldSlots.has(slot(e))) : [];
+    const evaluated = entries.filter((e) => !failing.includes(e));
+    const taken = new Set(evaluated.map(slot));
+    const heldRules = origin === 'template-nacl' ? [] : held.filter((r) => !taken.has(slot(r)));
     const label = valueText(value);
     const purposes: Record<string, string> = {};
     for (const e of entries) {
       const purpose = this.resources[e.logicalId]?.Metadata?.[PURPOSE_METADATA_KEY];
       if (typeof purpose === 'string') purposes[e.logicalId] = purpose;
     }
-    return { key: aclKey, label: this.tokens.show(label), origin, entries, heldRules, exists, purposes };
+    return {
+      key: aclKey,
+      label: this.tokens.show(label),
+      origin,
+      entries: evaluated,
+      heldRules,
+      exists,
+      purposes,
+      failingEntries: failing.map((e) => e.logicalId).sort(),
+    };
   }
 
   /** The subnet a value names, with what the template says of it. */

@@ -197,3 +197,22 @@ describe('associations and NACL ids written as Fn::GetAtt', () => {
     expect(run.code).toBe(1);
   });
 });
+
+describe('an entry on the number of the default NACL\'s allow-all', () => {
+  const dir = tempDir('rule100');
+  const withDeny100 = { S: { Resources: { ...routedVpc(), Deny100: entry(DEFAULT_ACL, 100, 'deny', true) } } };
+
+  test('explain: the allow-all stays, the entry is reported as one that cannot be deployed', () => {
+    const run = cli('explain', writeAssembly(path.join(dir, 'asm'), withDeny100));
+    expect(rows(run.stdout)).toContain('egress allow all traffic 10.200.0.0/16 100');
+    expect(run.stdout).toContain('note: entry Deny100 on NACL Vpc.DefaultNetworkAcl cannot be deployed');
+    expect(run.stdout).toContain('NetworkAclEntryAlreadyExists');
+  });
+
+  test('diff: no narrowing is claimed, and the failing create fails the verdict', () => {
+    const run = cli('diff', writeAssembly(path.join(dir, 'old'), { S: { Resources: routedVpc() } }), writeAssembly(path.join(dir, 'new'), withDeny100));
+    expect(run.stdout).not.toMatch(/- peering 10\.200\.0\.0\/16: egress all traffic removed/);
+    expect(run.stdout).toMatch(/Transition of S: (FAILS|WINDOW|NOT ANALYSED)/);
+    expect(run.code).toBe(1);
+  });
+});
