@@ -160,7 +160,15 @@ export function aclKeys(template: CfnTemplate): string[] {
  * `NetworkAclEntryAlreadyExists`, whatever the address family).
  */
 export function evaluate(entries: readonly NaclRule[], packet: Packet, options: EvaluateOptions = {}): Verdict {
-  const remote = parsePacket(packet);
+  return naclDecider(entries, options)(packet);
+}
+
+/**
+ * {@link evaluate} prepared once for many packets: checks the rules and orders them per direction up front, and
+ * returns the function that decides a packet. Throws as `evaluate` does (entries of several NACLs at once, a rule number
+ * used twice in the direction of a packet, the latter when such a packet is decided).
+ */
+export function naclDecider(entries: readonly NaclRule[], options: EvaluateOptions = {}): (packet: Packet) => Verdict {
   const rules = [...entries, ...(options.extraEntries ?? []), ...(options.defaultNaclRules ? DEFAULT_NACL_RULES : [])];
   for (const r of rules) {
     if (!checkedRules.has(r)) {
@@ -172,21 +180,24 @@ export function evaluate(entries: readonly NaclRule[], packet: Packet, options: 
   const acls = new Set(rules.flatMap((r) => (r.aclKey === undefined ? [] : [r.aclKey])));
   if (acls.size > 1) throw new Error(`evaluate() got entries of ${acls.size} NACLs (${[...acls].join(', ')}); evaluate one NACL at a time`);
 
-  const egress = packet.direction === 'egress';
-  const directional = rules.filter((r) => r.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber);
-  for (let i = 1; i < directional.length; i++) {
-    if (directional[i].ruleNumber === directional[i - 1].ruleNumber) {
-      throw new Error(`${packet.direction} rule number ${directional[i].ruleNumber} is used twice (${ruleLabel(directional[i - 1])}, `
-        + `${ruleLabel(directional[i])}): the deploy would fail with NetworkAclEntryAlreadyExists`);
+  const ordered = (egress: boolean) => rules.filter((r) => r.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber)
+    .map((rule) => ({ rule, range: parsedCidr(rule.cidrBlock ?? rule.ipv6CidrBlock!) }));
+  const byDirection = { egress: ordered(true), ingress: ordered(false) };
+  return (packet) => {
+    const remote = parsePacket(packet);
+    const directional = byDirection[packet.direction];
+    for (let i = 1; i < directional.length; i++) {
+      if (directional[i].rule.ruleNumber === directional[i - 1].rule.ruleNumber) {
+        throw new Error(`${packet.direction} rule number ${directional[i].rule.ruleNumber} is used twice (${ruleLabel(directional[i - 1].rule)}, `
+          + `${ruleLabel(directional[i].rule)}): the deploy would fail with NetworkAclEntryAlreadyExists`);
+      }
     }
-  }
-
-  for (const rule of directional) {
-    const range = parsedCidr(rule.cidrBlock ?? rule.ipv6CidrBlock!);
-    if (range[0].kind() !== remote.kind() || !remote.match(range)) continue;
-    if (protocolMatches(rule, packet)) return { decision: rule.action, ruleNumber: rule.ruleNumber, logicalId: rule.logicalId };
-  }
-  return { decision: 'deny', ruleNumber: '*' };
+    for (const { rule, range } of directional) {
+      if (range[0].kind() !== remote.kind() || !remote.match(range)) continue;
+      if (protocolMatches(rule, packet)) return { decision: rule.action, ruleNumber: rule.ruleNumber, logicalId: rule.logicalId };
+    }
+    return { decision: 'deny', ruleNumber: '*' };
+  };
 }
 
 /**

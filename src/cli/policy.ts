@@ -7,7 +7,7 @@
  */
 import { NaclInfo } from './stack-model';
 import { trafficText } from '../analysis/messages';
-import { evaluate, NaclRule, Packet, Verdict } from '../analysis/nacl-evaluator';
+import { naclDecider, NaclRule, Packet, Verdict } from '../analysis/nacl-evaluator';
 import { AddressClass, AddressFamily, addressClasses, addressRangeText, cidrRange, rangeContains, TrafficClass, trafficClasses } from '../analysis/packets';
 
 /** A packet's direction, seen from the subnet. */
@@ -79,8 +79,9 @@ export function naclPolicy(nacl: NaclInfo, cidrBlocks: readonly string[]): Polic
     const rules = rulesOf(nacl, direction);
     for (const family of FAMILIES) {
       const decided: Decided[] = [];
+      const decide = naclDecider(nacl.entries, { extraEntries: nacl.heldRules });
       for (const { address, traffic, packet } of packetsFor(rules, cidrBlocks, family, direction)) {
-        decided.push({ address, traffic, verdict: evaluate(nacl.entries, packet, { extraEntries: nacl.heldRules }) });
+        decided.push({ address, traffic, verdict: decide(packet) });
       }
       lines.push(...linesOf(nacl, direction, rules, decided));
     }
@@ -98,9 +99,10 @@ export function policyChanges(before: ScopeVersion, after: ScopeVersion): Policy
     const rules = [...(before.nacl ? rulesOf(before.nacl, direction) : []), ...(after.nacl ? rulesOf(after.nacl, direction) : [])];
     for (const family of FAMILIES) {
       const differing: Array<{ address: AddressClass; traffic: TrafficClass; packet: Packet; change: PolicyChange['change'] }> = [];
+      const [wasAllowed, isAllowed] = [allowedIn(before), allowedIn(after)];
       for (const { address, traffic, packet } of packetsFor(rules, blocks, family, direction)) {
-        const was = allowedIn(before, address, packet);
-        const is = allowedIn(after, address, packet);
+        const was = wasAllowed(address, packet);
+        const is = isAllowed(address, packet);
         if (was !== is) differing.push({ address, traffic, packet, change: is ? 'added' : 'removed' });
       }
       const classCount = trafficClasses(family, rules.filter((r) => (r.ipv6CidrBlock !== undefined) === (family === 'ipv6'))).length;
@@ -134,10 +136,13 @@ export function allowsAny(lines: readonly PolicyLine[]): boolean {
   return lines.some((l) => l.action === 'allow');
 }
 
-function allowedIn(version: ScopeVersion, address: AddressClass, packet: Packet): boolean {
-  if (version.nacl === undefined || !version.nacl.exists) return false;
-  if (!version.cidrBlocks.some((b) => rangeContains(cidrRange(b), address.family, address.first))) return false;
-  return evaluate(version.nacl.entries, packet, { extraEntries: version.nacl.heldRules }).decision === 'allow';
+/** Whether the version allows a packet (its remote in the address class), the NACL's rules prepared once. */
+function allowedIn(version: ScopeVersion): (address: AddressClass, packet: Packet) => boolean {
+  const nacl = version.nacl;
+  if (nacl === undefined || !nacl.exists) return () => false;
+  const ranges = version.cidrBlocks.map(cidrRange);
+  const decide = naclDecider(nacl.entries, { extraEntries: nacl.heldRules });
+  return (address, packet) => ranges.some((r) => rangeContains(r, address.family, address.first)) && decide(packet).decision === 'allow';
 }
 
 function rulesOf(nacl: NaclInfo, direction: Direction): NaclRule[] {
@@ -161,7 +166,11 @@ function packetsFor(rules: readonly NaclRule[], cidrBlocks: readonly string[], f
 
 function linesOf(nacl: NaclInfo, direction: Direction, rules: readonly NaclRule[], decided: readonly Decided[]): PolicyLine[] {
   const byRule = new Map<number | '*', Decided[]>();
-  for (const d of decided) byRule.set(d.verdict.ruleNumber, [...(byRule.get(d.verdict.ruleNumber) ?? []), d]);
+  for (const d of decided) {
+    const group = byRule.get(d.verdict.ruleNumber);
+    if (group) group.push(d);
+    else byRule.set(d.verdict.ruleNumber, [d]);
+  }
   const numbers = [...byRule.keys()].sort((a, b) => (a === '*' ? 1 : b === '*' ? -1 : a - b));
   const lines: PolicyLine[] = [];
   for (const ruleNumber of numbers) {
@@ -176,12 +185,19 @@ function linesOf(nacl: NaclInfo, direction: Direction, rules: readonly NaclRule[
     if (rule === undefined || rule.protocol === -1) {
       lines.push({ ...base, traffic: numbers.length > 1 ? 'all other traffic' : 'all traffic', kind: 'all', remote });
     } else if (rule.protocol === 6 || rule.protocol === 17) {
+      // One line per port range, naming the addresses whose run it is (a rule may decide other ports for other addresses).
+      const byText = new Map<string, { from: number; to: number; remotes: string[] }>();
       for (const run of portRuns(group, (d) => addressText(d.address))) {
         const from = run[0].traffic.port!;
         const to = run[run.length - 1].traffic.lastPort!;
         const text = `${rule.protocol === 6 ? 'tcp' : 'udp'} ${from === to ? from : `${from}-${to}`}`;
-        if (lines.some((l) => l.ruleNumber === ruleNumber && l.traffic === text)) continue;
-        lines.push({ ...base, traffic: text, kind: from >= 1024 && to - from >= 1000 ? 'replies' : 'service', remote });
+        const runRemote = addressText(run[0].address);
+        const line = byText.get(text) ?? { from, to, remotes: [] };
+        if (!line.remotes.includes(runRemote)) line.remotes.push(runRemote);
+        byText.set(text, line);
+      }
+      for (const [text, { from, to, remotes }] of byText) {
+        lines.push({ ...base, traffic: text, kind: from >= 1024 && to - from >= 1000 ? 'replies' : 'service', remote: remotes.join(', ') });
       }
     } else if (rule.icmp !== undefined && (rule.protocol === 1 || rule.protocol === 58)) {
       const name = rule.protocol === 1 ? 'icmp' : 'icmpv6';

@@ -92,8 +92,8 @@ function renderMermaid(report: ExplainReport): string {
         const node = id('nacl');
         const subnets = nacl.routedSubnets.length ? nacl.routedSubnets.join('<br/>') : 'no routed subnet known';
         out.push(`    ${node}["${label(`NACL ${nacl.networkAcl}`)}<br/>${label(subnets)}"]`);
-        const egress = allowed(nacl.policy, 'egress');
-        const ingress = allowed(nacl.policy, 'ingress');
+        const egress = allowed(nacl.policy, 'egress', p.label);
+        const ingress = allowed(nacl.policy, 'ingress', p.label);
         out.push(egress ? `    ${node} -- "${label(`egress allows ${egress}`)}" --> ${peer}` : `    ${node} -. "egress: all denied" .-x ${peer}`);
         out.push(ingress ? `    ${peer} -- "${label(`ingress allows ${ingress}`)}" --> ${node}` : `    ${peer} -. "ingress: all denied" .-x ${node}`);
       }
@@ -108,8 +108,10 @@ function renderMermaid(report: ExplainReport): string {
   return `${out.join('\n')}\n`;
 }
 
-function allowed(policy: readonly PolicyLine[], direction: PolicyLine['direction']): string {
-  return [...new Set(policy.filter((l) => l.direction === direction && l.action === 'allow').map((l) => l.traffic))].join(', ');
+/** What the direction allows, the addresses named where they are not the whole peering (`tcp 443 to 10.200.0.0/24`). */
+function allowed(policy: readonly PolicyLine[], direction: PolicyLine['direction'], peering: string): string {
+  const where = (l: PolicyLine) => (l.remote === peering ? '' : ` ${direction === 'egress' ? 'to' : 'from'} ${l.remote}`);
+  return [...new Set(policy.filter((l) => l.direction === direction && l.action === 'allow').map((l) => `${l.traffic}${where(l)}`))].join(', ');
 }
 
 /** Text safe inside a quoted Mermaid label. */

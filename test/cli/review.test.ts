@@ -216,3 +216,52 @@ describe('an entry on the number of the default NACL\'s allow-all', () => {
     expect(run.code).toBe(1);
   });
 });
+
+describe('table rows of a rule that decides different ports for different addresses', () => {
+  const dir = tempDir('split');
+  test('each row names the addresses of its own ports; no contradictory duplicates', () => {
+    const run = cli('explain', writeAssembly(path.join(dir, 'asm'), {
+      S: {
+        Resources: {
+          ...deniedVpc(),
+          DenyPort100Half: entry(DEFAULT_ACL, 5, 'deny', true, '10.200.0.0/17', 100),
+          AllowAllTcp: { Type: 'AWS::EC2::NetworkAclEntry', Properties: { NetworkAclId: DEFAULT_ACL, RuleNumber: 10, RuleAction: 'allow', Egress: true, Protocol: 6, CidrBlock: '10.200.0.0/16', PortRange: { From: 0, To: 65535 } } },
+        },
+      },
+    }));
+    expect(rows(run.stdout).filter((r) => r.startsWith('egress'))).toEqual([
+      'egress deny tcp 100 10.200.0.0/17 5',
+      'egress allow tcp 0-99 10.200.0.0/17 10',
+      'egress allow tcp 101-65535 10.200.0.0/17 10',
+      'egress allow tcp 0-65535 10.200.128.0/17 10',
+      'egress deny all other traffic 10.200.0.0/17, 10.200.128.0/17 99',
+    ]);
+  });
+
+  test('200 entries on one NACL: explain and diff stay fast', () => {
+    const many = (count: number): Resources => {
+      const resources: Resources = {
+        ...routedVpc(),
+        Acl: { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: { Ref: 'Vpc' } } },
+        Assoc: { Type: 'AWS::EC2::SubnetNetworkAclAssociation', Properties: { SubnetId: { Ref: 'Sub' }, NetworkAclId: { Ref: 'Acl' } } },
+      };
+      for (let i = 0; i < count; i++) resources[`Allow${i}`] = entry({ Ref: 'Acl' }, 1 + i, 'allow', true, `10.200.${i}.0/24`, 1000 + i);
+      return resources;
+    };
+    const before = writeAssembly(path.join(dir, 'old'), { S: { Resources: many(199) } });
+    const after = writeAssembly(path.join(dir, 'new'), { S: { Resources: many(200) } });
+    const start = Date.now();
+    expect(cli('explain', after).code).toBe(0);
+    const run = cli('diff', before, after);
+    expect(run.stdout).toContain('+ peering 10.200.0.0/16: egress tcp 1199 to 10.200.199.0/24 added');
+    expect(Date.now() - start).toBeLessThan(15_000);
+  });
+});
+
+const partialDir = tempDir('partial');
+test('mermaid: an allow for part of the peering\'s block names that part', () => {
+  const run = cli('explain', writeAssembly(path.join(partialDir, 'asm'), {
+    S: { Resources: { ...deniedVpc(), AllowPart: entry(DEFAULT_ACL, 10, 'allow', true, '10.200.5.0/24', 443) } },
+  }), '--format', 'mermaid');
+  expect(run.stdout).toContain('egress allows tcp 443 to 10.200.5.0/24');
+});
