@@ -63,7 +63,11 @@ function readInto(directory: string, shown: string, stacks: AssemblyStack[], see
     throw new AssemblyError(`${shown} holds no manifest.json: it is not a cloud assembly (run \`cdk synth -o ${shown}\` first)`);
   }
   const manifest = readJson(manifestFile, path.join(shown, 'manifest.json')) as { artifacts?: Record<string, ManifestArtifact> };
+  if (!isObject(manifest) || (manifest.artifacts !== undefined && !isObject(manifest.artifacts))) {
+    throw new AssemblyError(`${path.join(shown, 'manifest.json')} is not a cloud assembly manifest (a JSON object with an artifacts object)`);
+  }
   for (const [artifactId, artifact] of Object.entries(manifest.artifacts ?? {})) {
+    if (!isObject(artifact)) throw new AssemblyError(`${path.join(shown, 'manifest.json')}: artifact ${artifactId} is not an object`);
     if (artifact.type === 'aws:cloudformation:stack') {
       const templateFile = artifact.properties?.templateFile;
       if (typeof templateFile !== 'string') {
@@ -72,6 +76,14 @@ function readInto(directory: string, shown: string, stacks: AssemblyStack[], see
       const template = readJson(path.join(directory, templateFile), path.join(shown, templateFile)) as CfnTemplate;
       if (typeof template !== 'object' || template === null || Array.isArray(template)) {
         throw new AssemblyError(`${path.join(shown, templateFile)} is not a CloudFormation template (a JSON object)`);
+      }
+      if (template.Resources !== undefined && !isObject(template.Resources)) {
+        throw new AssemblyError(`${path.join(shown, templateFile)}: Resources is not an object`);
+      }
+      for (const [id, resource] of Object.entries(template.Resources ?? {})) {
+        if (!isObject(resource) || typeof resource.Type !== 'string' || (resource.Properties !== undefined && !isObject(resource.Properties))) {
+          throw new AssemblyError(`${path.join(shown, templateFile)}: resource ${id} is not a resource (an object with a Type and object Properties)`);
+        }
       }
       stacks.push({
         artifactId,
@@ -102,4 +114,8 @@ function readJson(file: string, shown: string): unknown {
   } catch (e) {
     throw new AssemblyError(`${shown} is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+function isObject(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

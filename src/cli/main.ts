@@ -34,7 +34,7 @@ explain  every peering of every stack: its subnets, route tables and NACLs, and 
 diff     the change in policy terms, and per stack whether any state of the CloudFormation update between the two
          (update, cleanup, rollback) is more open than before and after, or drops traffic allowed in both
 
-Exit codes: 0 nothing widened and no window; 1 a widening or a window; 2 usage error or unreadable assembly.
+Exit codes: 0 nothing widened and no window; 1 a widening or a window; 2 usage error, or an assembly that cannot be read or evaluated.
 `;
 
 /** Runs the command with `argv` (the arguments after the command name); returns the exit code. */
@@ -65,7 +65,13 @@ export function main(argv: readonly string[], io: CliIo): number {
       if (rest.length !== 1) return usage(io, `explain takes one cloud assembly directory, got ${rest.length}`);
       const f = format ?? 'table';
       if (!(FORMATS as readonly string[]).includes(f)) return usage(io, `--format ${f} is not one of ${FORMATS.join(', ')}`);
-      io.stdout(renderExplain(explainAssembly(readAssembly(rest[0])), f as Format));
+      const report = explainAssembly(readAssembly(rest[0]));
+      io.stdout(renderExplain(report, f as Format));
+      const failed = report.stacks.filter((s) => s.error !== undefined).map((s) => s.displayName);
+      if (failed.length > 0) {
+        io.stderr(`cdk-vpc-peering-external: ${failed.join(', ')} cannot be evaluated (see above)\n`);
+        return EXIT_USAGE;
+      }
       return EXIT_OK;
     }
     if (command === 'diff') {
@@ -78,11 +84,10 @@ export function main(argv: readonly string[], io: CliIo): number {
     }
     return usage(io, command === undefined ? 'no command given' : `unknown command ${command}`);
   } catch (e) {
-    if (e instanceof AssemblyError) {
-      io.stderr(`cdk-vpc-peering-external: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw e;
+    // An assembly that cannot be read, or anything in it the command cannot evaluate: a message, never a stack trace,
+    // and never exit 1 (which says "widened").
+    io.stderr(`cdk-vpc-peering-external: ${e instanceof AssemblyError ? '' : 'cannot evaluate the assembly: '}${(e as Error)?.message ?? String(e)}\n`);
+    return EXIT_USAGE;
   }
 }
 

@@ -64,7 +64,7 @@ function renderTables(report: ExplainReport): string {
   }
   const withPeerings = report.stacks.filter((s) => s.peerings.length > 0).length;
   const without = report.stacks.filter((s) => s.peerings.length === 0 && !s.error).map((s) => s.displayName);
-  if (withPeerings === 0) out.push(`No peering in ${report.assembly}.`);
+  if (withPeerings === 0 && !report.stacks.some((s) => s.error)) out.push(`No peering in ${report.assembly}.`);
   if (without.length) out.push(`Stacks without a peering: ${without.join(', ')}`);
   return `${out.join('\n')}\n`;
 }

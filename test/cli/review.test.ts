@@ -265,3 +265,24 @@ test('mermaid: an allow for part of the peering\'s block names that part', () =>
   }), '--format', 'mermaid');
   expect(run.stdout).toContain('egress allows tcp 443 to 10.200.5.0/24');
 });
+
+describe('malformed input: a message and exit 2, never a stack trace', () => {
+  const dir = tempDir('malformed');
+  test('a null resource', () => {
+    const run = cli('explain', writeAssembly(path.join(dir, 'null'), { S: { Resources: { X: null } } }));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('resource X is not a resource');
+  });
+  test('a route CIDR that is not one: explain exits 2 and does not say "No peering"', () => {
+    const resources = routedVpc();
+    (resources.Route as { Properties: Record<string, unknown> }).Properties.DestinationCidrBlock = '10.200.0.0/33';
+    const asm = writeAssembly(path.join(dir, 'cidr'), { S: { Resources: resources } });
+    const run = cli('explain', asm);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('Stack S: cannot be evaluated');
+    expect(run.stdout).not.toContain('No peering');
+    const diff = cli('diff', asm, asm);
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toContain('10.200.0.0/33');
+  });
+});
