@@ -7,7 +7,7 @@
 import { CloudAssembly, AssemblyStack } from './assembly';
 import { peeringLabel, subnetGroups } from './explain';
 import { PolicyChange, policyChanges, ScopeVersion } from './policy';
-import { foldCrossStack, PeeringInfo, StackModel, SubnetInfo, TokenBlocks, unknownCidrNote, valueText } from './stack-model';
+import { modelStacks, ModelledStackResult, PeeringInfo, StackModel, SubnetInfo, TokenBlocks, unknownCidrNote, valueText } from './stack-model';
 import { HeldRules, analyzeTransition } from '../analysis/transition';
 
 /** The whole `diff` answer (`--format json` prints it as is). */
@@ -85,18 +85,11 @@ export function diffAssemblies(oldAssembly: CloudAssembly, newAssembly: CloudAss
   };
 }
 
-type Modelled = { readonly model?: StackModel; readonly error?: string };
+type Modelled = ModelledStackResult;
 
-/** The model of every stack of the assembly, by stack name, with the entries other stacks write on its NACLs folded in. */
+/** The model of every stack of the assembly, by stack name. */
 function modelAssembly(assembly: CloudAssembly, tokens: TokenBlocks): Map<string, Modelled> {
-  const modelled = assembly.stacks.map((s) => {
-    try {
-      return { name: s.displayName, template: s.template, model: new StackModel(s.template, tokens) };
-    } catch (e) {
-      return { name: s.displayName, template: s.template, error: (e as Error).message };
-    }
-  });
-  foldCrossStack(modelled);
+  const modelled = modelStacks(assembly.stacks, tokens);
   return new Map(assembly.stacks.map((s, i) => [s.stackName, modelled[i]]));
 }
 

@@ -4,7 +4,7 @@
  */
 import { CloudAssembly } from './assembly';
 import { allowsAny, naclPolicy, PolicyLine } from './policy';
-import { foldCrossStack, HeldRulesOrigin, PeeringInfo, StackModel, SubnetInfo, TokenBlocks, unknownCidrNote } from './stack-model';
+import { HeldRulesOrigin, modelStacks, PeeringInfo, StackModel, SubnetInfo, TokenBlocks, unknownCidrNote } from './stack-model';
 
 /** The whole `explain` answer (`--format json` prints it as is). */
 export interface ExplainReport {
@@ -63,18 +63,11 @@ export interface DenyOnlyNacl {
 /** Explains every stack of the assembly. */
 export function explainAssembly(assembly: CloudAssembly): ExplainReport {
   const tokens = new TokenBlocks();
-  const modelled = assembly.stacks.map((stack) => {
-    try {
-      return { name: stack.displayName, template: stack.template, model: new StackModel(stack.template, tokens) };
-    } catch (e) {
-      return { name: stack.displayName, template: stack.template, error: (e as Error).message };
-    }
-  });
-  foldCrossStack(modelled);
+  const modelled = modelStacks(assembly.stacks, tokens);
   return {
     assembly: assembly.directory,
     stacks: assembly.stacks.map((stack, i) => {
-      const { model, error } = modelled[i] as { model?: StackModel; error?: string };
+      const { model, error } = modelled[i];
       try {
         if (model === undefined) throw new Error(error);
         return {

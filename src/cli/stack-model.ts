@@ -468,6 +468,29 @@ export interface ModelledStack {
   readonly model?: StackModel;
 }
 
+/** A stack modelled for the command: its model, or why its template cannot be evaluated. */
+export interface ModelledStackResult extends ModelledStack {
+  readonly error?: string;
+}
+
+/**
+ * The models of an assembly's stacks (`displayName` names them in notes), in their order, with the entries other
+ * stacks write on their NACLs folded in ({@link foldCrossStack}); a template that cannot be evaluated gets its error.
+ */
+export function modelStacks(
+  stacks: readonly { readonly displayName: string; readonly template: CfnTemplate }[], tokens: TokenBlocks,
+): ModelledStackResult[] {
+  const modelled = stacks.map((s): ModelledStackResult => {
+    try {
+      return { name: s.displayName, template: s.template, model: new StackModel(s.template, tokens) };
+    } catch (e) {
+      return { name: s.displayName, template: s.template, error: (e as Error).message };
+    }
+  });
+  foldCrossStack(modelled);
+  return modelled;
+}
+
 /**
  * What the command sees across the stacks of one assembly: a NACL entry whose `NetworkAclId` is a `Fn::ImportValue` of
  * another stack's export, or a literal `acl-…` id that another stack also names, lands on the same NACL as that stack's
